@@ -281,7 +281,15 @@ func (s *Store) Decide(ctx context.Context, actor domain.Actor, requestID, decis
 		if err != nil {
 			return err
 		}
-		res := authz.Resource{Type: approvalType(st.kind), ID: requestID, Owner: st.requester, OwnerPath: req.ManagerPath, Approvers: st.allApprovers}
+		dec, err := tx.deciders(ctx, st.approvers)
+		if err != nil {
+			return err
+		}
+		keys := make([]string, 0, len(dec))
+		for k := range dec {
+			keys = append(keys, k)
+		}
+		res := authz.Resource{Type: approvalType(st.kind), ID: requestID, Owner: st.requester, OwnerPath: req.ManagerPath, Approvers: st.allApprovers, Deciders: keys}
 		if err := tx.can(authz.Read, res); err != nil {
 			return domain.Errorf(domain.ENotFound, "no approval request %q", requestID)
 		}
@@ -296,15 +304,6 @@ func (s *Store) Decide(ctx context.Context, actor domain.Actor, requestID, decis
 			}
 			return domain.Errorf(domain.EConflict, "this request is already %s", st.status)
 		}
-		dec, err := tx.deciders(ctx, st.approvers)
-		if err != nil {
-			return err
-		}
-		keys := make([]string, 0, len(dec))
-		for k := range dec {
-			keys = append(keys, k)
-		}
-		res.Deciders = keys
 		if err := tx.can(authz.Decide, res); err != nil {
 			if tx.me.ID == st.requester {
 				return domain.Errorf(domain.EForbidden, "you cannot decide your own request")
