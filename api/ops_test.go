@@ -1,0 +1,94 @@
+package api_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestOperations(t *testing.T) {
+	e := newEnv(t, envOpts{})
+
+	e.req(http.MethodGet, "/healthz", "", nil).want(t, http.StatusOK)
+	var ready struct {
+		Status, Database string
+		VectorBackend    *string `json:"vector_backend"`
+	}
+	e.req(http.MethodGet, "/readyz", "", nil).want(t, http.StatusOK).json(t, &ready)
+	if ready.Status != "ok" || ready.Database != "ok" || ready.VectorBackend == nil {
+		t.Fatalf("readyz = %+v", ready)
+	}
+
+	t.Run("openapi", func(t *testing.T) {
+		var doc struct {
+			OpenAPI string                                `json:"openapi"`
+			Paths   map[string]map[string]map[string]any `json:"paths"`
+		}
+		e.req(http.MethodGet, "/openapi.json", "", nil).want(t, http.StatusOK).json(t, &doc)
+		if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+			t.Fatalf("openapi version %q", doc.OpenAPI)
+		}
+		for _, route := range []string{
+			"GET /v1/me", "GET /v1/employees", "PUT /v1/employees/{id}", "GET /v1/departments", "PUT /v1/departments/{id}",
+			"GET /v1/resources", "PUT /v1/resources/{id}", "GET /v1/settings", "PUT /v1/settings",
+			"GET /v1/approval-rules", "POST /v1/approval-rules", "PUT /v1/approval-rules/{id}", "DELETE /v1/approval-rules/{id}",
+			"POST /v1/leave-requests", "GET /v1/leave-requests", "GET /v1/leave-requests/{id}",
+			"POST /v1/leave-requests/{id}/cancel", "POST /v1/leave-requests/{id}/resubmit", "GET /v1/leave-balances",
+			"POST /v1/expense-claims", "GET /v1/expense-claims", "GET /v1/expense-claims/{id}", "POST /v1/expense-claims/{id}/submit",
+			"POST /v1/expense-claims/{id}/pay", "GET /v1/expense-claims/export.csv",
+			"GET /v1/approvals/pending", "GET /v1/approvals/{request_id}", "POST /v1/approvals/{request_id}/approve",
+			"POST /v1/approvals/{request_id}/reject", "POST /v1/approvals/{request_id}/return", "POST /v1/delegations",
+			"GET /v1/audit", "POST /v1/audit/verify", "GET /v1/inbox", "POST /v1/inbox/{id}/read",
+			"POST /v1/webhooks", "GET /v1/webhooks", "DELETE /v1/webhooks/{id}", "GET /v1/webhooks/{id}/deliveries",
+			"POST /v1/tokens", "GET /v1/tokens", "DELETE /v1/tokens/{id}",
+		} {
+			method, path, _ := strings.Cut(route, " ")
+			op, ok := doc.Paths[path][strings.ToLower(method)]
+			if !ok {
+				t.Errorf("OpenAPI document lacks %s", route)
+				continue
+			}
+			if _, ok := op["security"]; !ok {
+				t.Errorf("%s declares no security", route)
+			}
+		}
+	})
+
+	t.Run("docs offline", func(t *testing.T) {
+		r := e.req(http.MethodGet, "/docs", "", nil).want(t, http.StatusOK)
+		if !strings.Contains(string(r.body), "openapi.json") {
+			t.Fatal("docs page does not load the OpenAPI document")
+		}
+		if u := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`).FindString(string(r.body)); u != "" {
+			t.Fatalf("docs page references an external URL: %s", u)
+		}
+	})
+
+	t.Run("metrics", func(t *testing.T) {
+		e.req(http.MethodGet, "/v1/me", "e-103", nil).want(t, http.StatusOK)
+		r := e.req(http.MethodGet, "/metrics", "", nil).want(t, http.StatusOK)
+		body := string(r.body)
+		for _, want := range []string{`banli_http_requests_total{method="GET",route="/v1/me",status="200"} 1`, "banli_http_request_duration_seconds_bucket", "go_goroutines"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("metrics lack %q", want)
+			}
+		}
+	})
+
+	t.Run("unknown route", func(t *testing.T) {
+		e.req(http.MethodGet, "/v1/nothing-here", "e-103", nil).wantProblem(t, http.StatusNotFound)
+		e.req(http.MethodDelete, "/v1/me", "e-103", nil).wantProblem(t, http.StatusMethodNotAllowed)
+	})
+
+	t.Run("request id", func(t *testing.T) {
+		r := e.req(http.MethodGet, "/healthz", "", nil, "X-Request-Id", "client-req-0001")
+		if got := r.header.Get("X-Request-Id"); got != "client-req-0001" {
+			t.Fatalf("sane request id not honoured: %q", got)
+		}
+		r = e.req(http.MethodGet, "/healthz", "", nil, "X-Request-Id", "bad id\twith spaces")
+		if got := r.header.Get("X-Request-Id"); got == "" || strings.Contains(got, " ") {
+			t.Fatalf("insane request id kept: %q", got)
+		}
+	})
+}
