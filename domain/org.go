@@ -15,13 +15,13 @@ type Tenant struct {
 // Settings are the tenant's locale and calendar settings. Hong Kong defaults
 // come from DefaultSettings.
 type Settings struct {
-	Timezone string     `json:"timezone"`
-	Locale   string     `json:"locale"`
-	Currency string     `json:"currency"`
-	WorkDays []int      `json:"work_days"` // time.Weekday values
-	WorkFrom string     `json:"work_from"` // "09:00"
-	WorkTo   string     `json:"work_to"`   // "18:00"
-	Holidays []Holiday  `json:"holidays"`
+	Timezone string             `json:"timezone"`
+	Locale   string             `json:"locale"`
+	Currency string             `json:"currency"`
+	WorkDays []int              `json:"work_days"` // time.Weekday values
+	WorkFrom string             `json:"work_from"` // "09:00"
+	WorkTo   string             `json:"work_to"`   // "18:00"
+	Holidays []Holiday          `json:"holidays"`
 	Leave    []LeaveTypeSetting `json:"leave_types"`
 	// ExchangeRates converts a claim currency into the tenant currency:
 	// amount_in_tenant = amount * rate.
@@ -41,9 +41,9 @@ type Holiday struct {
 
 // LeaveTypeSetting configures one leave type for a tenant.
 type LeaveTypeSetting struct {
-	Type        string  `json:"type"`
-	Entitlement float64 `json:"entitlement"` // default days a year for a new balance
-	NeedsBalance bool   `json:"needs_balance"`
+	Type         string  `json:"type"`
+	Entitlement  float64 `json:"entitlement"` // default days a year for a new balance
+	NeedsBalance bool    `json:"needs_balance"`
 	// CertificateAfterDays: a request longer than this needs a certificate (sick leave).
 	CertificateAfterDays float64 `json:"certificate_after_days,omitempty"`
 }

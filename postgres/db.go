@@ -125,16 +125,16 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Tx is one tenant transaction with the acting employee loaded.
 type Tx struct {
 	pgx.Tx
-	s        *Store
-	actor    domain.Actor
-	me       domain.Employee // empty for system actors
-	tenant   domain.Tenant
-	loc      *time.Location
-	cal      domain.WorkCalendar
-	now      time.Time
-	audits   []auditRecord
-	notes    []notification
-	hooks    []hookEvent
+	s      *Store
+	actor  domain.Actor
+	me     domain.Employee // empty for system actors
+	tenant domain.Tenant
+	loc    *time.Location
+	cal    domain.WorkCalendar
+	now    time.Time
+	audits []auditRecord
+	notes  []notification
+	hooks  []hookEvent
 }
 
 // principal returns the actor as an authorization principal.

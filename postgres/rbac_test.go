@@ -80,28 +80,49 @@ func TestRBACMatrix(t *testing.T) {
 	has := func(role string, rs ...string) bool { return slices.Contains(rs, role) }
 	ownOrChain := func(rel string) bool { return rel == "own" || rel == "report" }
 	cmds := []cmd{
-		{"GetLeave", func(a domain.Actor, tn, tg string) error { _, err := e.st.GetLeave(ctx, a, leaveOf(tn, tg)); return err },
+		{"GetLeave", func(a domain.Actor, tn, tg string) error {
+			_, err := e.st.GetLeave(ctx, a, leaveOf(tn, tg))
+			return err
+		},
 			func(r, rel string) bool { return ownOrChain(rel) || (rel == "other" && has(r, "hr", "hr-manager")) }},
-		{"CancelLeave", func(a domain.Actor, tn, tg string) error { _, err := e.st.CancelLeave(ctx, a, leaveOf(tn, tg)); return err },
+		{"CancelLeave", func(a domain.Actor, tn, tg string) error {
+			_, err := e.st.CancelLeave(ctx, a, leaveOf(tn, tg))
+			return err
+		},
 			func(r, rel string) bool { return rel == "own" || (rel != "tenant" && has(r, "hr", "hr-manager")) }},
 		{"RequestLeaveFor", func(a domain.Actor, tn, tg string) error {
 			d := nextDay()
 			_, err := e.st.RequestLeave(ctx, a, domain.LeaveInput{Employee: tg, LeaveType: "personal", Start: d, End: d})
 			return err
 		}, func(r, rel string) bool { return rel == "own" || (rel != "tenant" && has(r, "hr", "hr-manager")) }},
-		{"LeaveBalances", func(a domain.Actor, tn, tg string) error { _, err := e.st.LeaveBalances(ctx, a, tg, "annual", 2026); return err },
+		{"LeaveBalances", func(a domain.Actor, tn, tg string) error {
+			_, err := e.st.LeaveBalances(ctx, a, tg, "annual", 2026)
+			return err
+		},
 			func(r, rel string) bool { return ownOrChain(rel) || (rel == "other" && has(r, "hr", "hr-manager")) }},
-		{"GetClaim", func(a domain.Actor, tn, tg string) error { _, err := e.st.GetClaim(ctx, a, claimOf(tn, tg)); return err },
+		{"GetClaim", func(a domain.Actor, tn, tg string) error {
+			_, err := e.st.GetClaim(ctx, a, claimOf(tn, tg))
+			return err
+		},
 			func(r, rel string) bool { return ownOrChain(rel) || (rel == "other" && has(r, "finance", "cfo")) }},
-		{"ApproveLeave", func(a domain.Actor, tn, tg string) error { _, err := e.st.Decide(ctx, a, leaveOf(tn, tg), "approve", ""); return err },
+		{"ApproveLeave", func(a domain.Actor, tn, tg string) error {
+			_, err := e.st.Decide(ctx, a, leaveOf(tn, tg), "approve", "")
+			return err
+		},
 			// Only the routed approver (the direct manager) decides; never one's own.
 			func(r, rel string) bool { return rel == "report" }},
-		{"MarkPaid", func(a domain.Actor, tn, tg string) error { _, err := e.st.MarkPaid(ctx, a, claimOf(tn, tg)); return err },
+		{"MarkPaid", func(a domain.Actor, tn, tg string) error {
+			_, err := e.st.MarkPaid(ctx, a, claimOf(tn, tg))
+			return err
+		},
 			func(r, rel string) bool { return rel != "tenant" && has(r, "finance", "cfo") }},
 	}
 	// Tenant-wide commands: relationship does not apply.
 	global := []cmd{
-		{"ExportClaims", func(a domain.Actor, _, _ string) error { _, err := e.st.ExportClaims(ctx, a, "", &bytes.Buffer{}); return err },
+		{"ExportClaims", func(a domain.Actor, _, _ string) error {
+			_, err := e.st.ExportClaims(ctx, a, "", &bytes.Buffer{})
+			return err
+		},
 			func(r, _ string) bool { return has(r, "finance", "cfo") }},
 		{"SaveResource", func(a domain.Actor, _, _ string) error {
 			return e.st.SaveResource(ctx, a, domain.Resource{ID: "room-x", Name: "X", Kind: "room"})

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgconn"
 	"io/fs"
 
 	"github.com/banlihq/banli/domain"

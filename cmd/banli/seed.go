@@ -50,4 +50,3 @@ func cmdSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "loaded %s (slug %s, id %s): %d employees\n", f.Tenant.Name, s, id, len(f.Employees))
 	return nil
 }
-
