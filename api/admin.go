@@ -43,7 +43,8 @@ type CreatedToken struct {
 	Name     string `json:"name"`
 }
 
-type intIDPath struct {
+// IntIDPath is a numeric {id} path parameter.
+type IntIDPath struct {
 	ID int64 `path:"id" minimum:"1"`
 }
 
@@ -95,7 +96,7 @@ func (s *server) inboxRoutes(a huma.API) {
 			return reply(pageOf(items, in.limit(), func(n postgres.Notification) string { return strconv.FormatInt(n.ID, 10) }))
 		})
 	register(s, a, huma.Operation{OperationID: "mark-inbox-read", Method: http.MethodPost, Path: "/v1/inbox/{id}/read", Summary: "Mark a notification read", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *intIDPath) (*struct{}, error) {
+		func(ctx context.Context, actor domain.Actor, in *IntIDPath) (*struct{}, error) {
 			return nil, s.st.MarkRead(ctx, actor, in.ID)
 		})
 }
@@ -119,12 +120,12 @@ func (s *server) webhookRoutes(a huma.API) {
 			return reply(sortedPage(hooks, *in, func(w postgres.Webhook) string { return w.ID }))
 		})
 	register(s, a, huma.Operation{OperationID: "delete-webhook", Method: http.MethodDelete, Path: "/v1/webhooks/{id}", Summary: "Stop deliveries to a webhook (administrators)", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *idPath) (*struct{}, error) {
+		func(ctx context.Context, actor domain.Actor, in *IDPath) (*struct{}, error) {
 			return nil, s.st.DeactivateWebhook(ctx, actor, in.ID)
 		})
 	register(s, a, huma.Operation{OperationID: "list-webhook-deliveries", Method: http.MethodGet, Path: "/v1/webhooks/{id}/deliveries", Summary: "A webhook's deliveries with status, attempts and last error (administrators)", Tags: tags},
 		func(ctx context.Context, actor domain.Actor, in *struct {
-			idPath
+			IDPath
 			PageParams
 		}) (*out[Page[postgres.WebhookDelivery]], error) {
 			before, err := intCursor(in.After)
@@ -162,7 +163,7 @@ func (s *server) tokenRoutes(a huma.API) {
 			return reply(positionalPage(items, *in, func(t postgres.APIToken) string { return t.ID }))
 		})
 	register(s, a, huma.Operation{OperationID: "revoke-token", Method: http.MethodDelete, Path: "/v1/tokens/{id}", Summary: "Revoke an API token", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *idPath) (*struct{}, error) {
+		func(ctx context.Context, actor domain.Actor, in *IDPath) (*struct{}, error) {
 			return nil, s.st.RevokeToken(ctx, actor, in.ID)
 		})
 }

@@ -116,7 +116,7 @@ func (s *server) routes(a huma.API) {
 // errorStatuses lists the statuses documented on every operation.
 func errorStatuses() []int {
 	return []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
-	http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusInternalServerError}
+		http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusInternalServerError}
 }
 
 // register adds one authenticated operation. The handler gets the request's

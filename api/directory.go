@@ -59,7 +59,8 @@ type RuleBody struct {
 	Steps     []domain.StepSpec `json:"steps" minItems:"1" maxItems:"10"`
 }
 
-type idPath struct {
+// IDPath is the {id} path parameter.
+type IDPath struct {
 	ID string `path:"id" maxLength:"128"`
 }
 
@@ -106,7 +107,7 @@ func (s *server) directoryRoutes(a huma.API) {
 		})
 	register(s, a, huma.Operation{OperationID: "put-employee", Method: http.MethodPut, Path: "/v1/employees/{id}", Summary: "Create or update an employee (administrators)", Tags: tags},
 		func(ctx context.Context, actor domain.Actor, in *struct {
-			idPath
+			IDPath
 			Body EmployeeBody
 		}) (*out[domain.Employee], error) {
 			b := in.Body
@@ -136,7 +137,7 @@ func (s *server) directoryRoutes(a huma.API) {
 		})
 	register(s, a, huma.Operation{OperationID: "put-department", Method: http.MethodPut, Path: "/v1/departments/{id}", Summary: "Create or update a department (administrators)", Tags: tags},
 		func(ctx context.Context, actor domain.Actor, in *struct {
-			idPath
+			IDPath
 			Body DepartmentBody
 		}) (*out[domain.Department], error) {
 			d := domain.Department{ID: in.ID, Name: in.Body.Name, NameEn: in.Body.NameEn, Head: in.Body.Head}
@@ -155,7 +156,7 @@ func (s *server) directoryRoutes(a huma.API) {
 		})
 	register(s, a, huma.Operation{OperationID: "put-resource", Method: http.MethodPut, Path: "/v1/resources/{id}", Summary: "Create or update a room or equipment (administrators)", Tags: tags},
 		func(ctx context.Context, actor domain.Actor, in *struct {
-			idPath
+			IDPath
 			Body ResourceBody
 		}) (*out[domain.Resource], error) {
 			r := domain.Resource{ID: in.ID, Name: in.Body.Name, NameEn: in.Body.NameEn, Kind: in.Body.Kind, Capacity: in.Body.Capacity}
@@ -202,13 +203,13 @@ func (s *server) directoryRoutes(a huma.API) {
 		})
 	register(s, a, huma.Operation{OperationID: "put-approval-rule", Method: http.MethodPut, Path: "/v1/approval-rules/{id}", Summary: "Create or replace a routing rule (administrators)", Tags: stags},
 		func(ctx context.Context, actor domain.Actor, in *struct {
-			idPath
+			IDPath
 			Body RuleBody
 		}) (*out[domain.Rule], error) {
 			return saveRule(ctx, actor, in.ID, in.Body)
 		})
 	register(s, a, huma.Operation{OperationID: "delete-approval-rule", Method: http.MethodDelete, Path: "/v1/approval-rules/{id}", Summary: "Delete a routing rule (administrators)", Tags: stags},
-		func(ctx context.Context, actor domain.Actor, in *idPath) (*struct{}, error) {
+		func(ctx context.Context, actor domain.Actor, in *IDPath) (*struct{}, error) {
 			return nil, s.st.DeleteRule(ctx, actor, in.ID)
 		})
 }

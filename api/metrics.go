@@ -40,6 +40,11 @@ func newMetrics() *metrics {
 // observe records one request. route is the matched pattern, never the raw
 // path, so ids do not explode the label space.
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+	default:
+		method = "OTHER" // arbitrary methods must not grow the label space
+	}
 	code := strconv.Itoa(status)
 	m.requests.WithLabelValues(method, route, code).Inc()
 	m.duration.WithLabelValues(method, route, code).Observe(d.Seconds())

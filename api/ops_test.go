@@ -22,7 +22,7 @@ func TestOperations(t *testing.T) {
 
 	t.Run("openapi", func(t *testing.T) {
 		var doc struct {
-			OpenAPI string                                `json:"openapi"`
+			OpenAPI string                               `json:"openapi"`
 			Paths   map[string]map[string]map[string]any `json:"paths"`
 		}
 		e.req(http.MethodGet, "/openapi.json", "", nil).want(t, http.StatusOK).json(t, &doc)
@@ -42,6 +42,10 @@ func TestOperations(t *testing.T) {
 			"GET /v1/audit", "POST /v1/audit/verify", "GET /v1/inbox", "POST /v1/inbox/{id}/read",
 			"POST /v1/webhooks", "GET /v1/webhooks", "DELETE /v1/webhooks/{id}", "GET /v1/webhooks/{id}/deliveries",
 			"POST /v1/tokens", "GET /v1/tokens", "DELETE /v1/tokens/{id}",
+			"POST /v1/tasks", "GET /v1/tasks", "GET /v1/tasks/board", "GET /v1/tasks/{id}", "PATCH /v1/tasks/{id}",
+			"POST /v1/tasks/{id}/comments", "GET /v1/tasks/{id}/comments", "POST /v1/events", "POST /v1/bookings",
+			"GET /v1/events", "GET /v1/free-slots", "GET /v1/events/{id}", "POST /v1/events/{id}/reschedule",
+			"POST /v1/events/{id}/cancel", "GET /v1/calendar/{file}",
 		} {
 			method, path, _ := strings.Cut(route, " ")
 			op, ok := doc.Paths[path][strings.ToLower(method)]
@@ -91,4 +95,32 @@ func TestOperations(t *testing.T) {
 			t.Fatalf("insane request id kept: %q", got)
 		}
 	})
+}
+
+func TestTasksAndCalendar(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	var task struct{ ID, Status, Assignee string }
+	e.req(http.MethodPost, "/v1/tasks", "e-102", map[string]any{"title": "Check the van", "assignee": "e-103", "due": "2026-11-27"}).
+		want(t, http.StatusCreated).json(t, &task)
+	if task.Assignee != "e-103" {
+		t.Fatalf("task = %+v", task)
+	}
+	e.req(http.MethodPatch, "/v1/tasks/"+task.ID, "e-103", map[string]any{"status": "done"}).want(t, http.StatusOK).json(t, &task)
+	if task.Status != "done" {
+		t.Fatalf("task = %+v", task)
+	}
+	e.req(http.MethodGet, "/v1/tasks/"+task.ID, "e-116", nil).wantProblem(t, http.StatusNotFound)
+
+	var ev struct{ ID string }
+	e.req(http.MethodPost, "/v1/events", "e-103", map[string]any{"title": "Stock take", "start": "2026-11-30T10:00:00+08:00", "end": "2026-11-30T11:00:00+08:00", "attendees": []string{"e-104"}}).
+		want(t, http.StatusCreated).json(t, &ev)
+	r := e.req(http.MethodGet, "/v1/calendar/e-103.ics", "e-103", nil).want(t, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") || !strings.Contains(string(r.body), "BEGIN:VCALENDAR") {
+		t.Fatalf("feed %q: %s", ct, r.body)
+	}
+	var list struct{ Items []struct{ ID string } }
+	e.req(http.MethodGet, "/v1/events?from=2026-11-30&to=2026-12-01", "e-104", nil).want(t, http.StatusOK).json(t, &list)
+	if len(list.Items) != 1 || list.Items[0].ID != ev.ID {
+		t.Fatalf("events = %+v", list)
+	}
 }

@@ -54,7 +54,8 @@ type Balances struct {
 	Items []domain.LeaveBalance `json:"items" nullable:"false"`
 }
 
-type requestPath struct {
+// RequestPath is the {request_id} path parameter.
+type RequestPath struct {
 	RequestID string `path:"request_id" maxLength:"128"`
 }
 
@@ -85,7 +86,7 @@ func (s *server) leaveRoutes(a huma.API) {
 			return reply(pageOf(items, in.limit(), func(l domain.LeaveRequest) string { return l.ID }))
 		})
 	register(s, a, huma.Operation{OperationID: "get-leave-request", Method: http.MethodGet, Path: "/v1/leave-requests/{id}", Summary: "Get a leave request", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *idPath) (*out[domain.LeaveRequest], error) {
+		func(ctx context.Context, actor domain.Actor, in *IDPath) (*out[domain.LeaveRequest], error) {
 			lr, err := s.st.GetLeave(ctx, actor, in.ID)
 			if err != nil {
 				return nil, err
@@ -93,7 +94,7 @@ func (s *server) leaveRoutes(a huma.API) {
 			return reply(lr)
 		})
 	register(s, a, huma.Operation{OperationID: "cancel-leave-request", Method: http.MethodPost, Path: "/v1/leave-requests/{id}/cancel", Summary: "Withdraw or cancel a leave request", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *idPath) (*out[domain.LeaveRequest], error) {
+		func(ctx context.Context, actor domain.Actor, in *IDPath) (*out[domain.LeaveRequest], error) {
 			lr, err := s.st.CancelLeave(ctx, actor, in.ID)
 			if err != nil {
 				return nil, err
@@ -102,7 +103,7 @@ func (s *server) leaveRoutes(a huma.API) {
 		})
 	register(s, a, huma.Operation{OperationID: "resubmit-leave-request", Method: http.MethodPost, Path: "/v1/leave-requests/{id}/resubmit", Summary: "Change and resubmit a returned leave request", Tags: tags},
 		func(ctx context.Context, actor domain.Actor, in *struct {
-			idPath
+			IDPath
 			Body domain.LeaveInput
 		}) (*out[domain.LeaveRequest], error) {
 			lr, err := s.st.ResubmitLeave(ctx, actor, in.ID, in.Body)
@@ -179,7 +180,7 @@ func (s *server) expenseRoutes(a huma.API) {
 			return &csvOut{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="claims-` + name + `.csv"`, Body: buf.Bytes()}, nil
 		})
 	register(s, a, huma.Operation{OperationID: "get-expense-claim", Method: http.MethodGet, Path: "/v1/expense-claims/{id}", Summary: "Get an expense claim", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *idPath) (*out[domain.ExpenseClaim], error) {
+		func(ctx context.Context, actor domain.Actor, in *IDPath) (*out[domain.ExpenseClaim], error) {
 			c, err := s.st.GetClaim(ctx, actor, in.ID)
 			if err != nil {
 				return nil, err
@@ -187,7 +188,7 @@ func (s *server) expenseRoutes(a huma.API) {
 			return reply(c)
 		})
 	register(s, a, huma.Operation{OperationID: "submit-expense-claim", Method: http.MethodPost, Path: "/v1/expense-claims/{id}/submit", Summary: "Submit a claim for approval", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *idPath) (*out[domain.ExpenseClaim], error) {
+		func(ctx context.Context, actor domain.Actor, in *IDPath) (*out[domain.ExpenseClaim], error) {
 			c, err := s.st.SubmitClaim(ctx, actor, in.ID)
 			if err != nil {
 				return nil, err
@@ -195,7 +196,7 @@ func (s *server) expenseRoutes(a huma.API) {
 			return reply(c)
 		})
 	register(s, a, huma.Operation{OperationID: "pay-expense-claim", Method: http.MethodPost, Path: "/v1/expense-claims/{id}/pay", Summary: "Record that a payable claim was paid (finance)", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *idPath) (*out[domain.ExpenseClaim], error) {
+		func(ctx context.Context, actor domain.Actor, in *IDPath) (*out[domain.ExpenseClaim], error) {
 			c, err := s.st.MarkPaid(ctx, actor, in.ID)
 			if err != nil {
 				return nil, err
@@ -215,7 +216,7 @@ func (s *server) approvalRoutes(a huma.API) {
 			return reply(positionalPage(items, *in, func(p postgres.PendingApproval) string { return p.RequestID }))
 		})
 	register(s, a, huma.Operation{OperationID: "get-approval", Method: http.MethodGet, Path: "/v1/approvals/{request_id}", Summary: "A request's approval chain", Tags: tags},
-		func(ctx context.Context, actor domain.Actor, in *requestPath) (*out[domain.Approval], error) {
+		func(ctx context.Context, actor domain.Actor, in *RequestPath) (*out[domain.Approval], error) {
 			ap, err := s.st.GetApproval(ctx, actor, in.RequestID)
 			if err != nil {
 				return nil, err
@@ -224,7 +225,7 @@ func (s *server) approvalRoutes(a huma.API) {
 		})
 	register(s, a, huma.Operation{OperationID: "approve", Method: http.MethodPost, Path: "/v1/approvals/{request_id}/approve", Summary: "Approve the current step", Tags: tags},
 		func(ctx context.Context, actor domain.Actor, in *struct {
-			requestPath
+			RequestPath
 			Body *CommentBody
 		}) (*out[domain.Approval], error) {
 			var comment string
@@ -243,7 +244,7 @@ func (s *server) approvalRoutes(a huma.API) {
 	} {
 		register(s, a, huma.Operation{OperationID: d.decision, Method: http.MethodPost, Path: "/v1/approvals/{request_id}/" + d.decision, Summary: d.summary, Tags: tags},
 			func(ctx context.Context, actor domain.Actor, in *struct {
-				requestPath
+				RequestPath
 				Body *ReasonBody
 			}) (*out[domain.Approval], error) {
 				var reason string
