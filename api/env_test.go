@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,11 +24,12 @@ import (
 // env is the real handler over HTTP on a fresh database seeded with the demo
 // company, with one token per employee asked for.
 type env struct {
-	t      *testing.T
-	st     *postgres.Store
-	srv    *httptest.Server
-	tid    string
-	tokens map[string]string
+	t        *testing.T
+	st       *postgres.Store
+	srv      *httptest.Server
+	tid      string
+	tokensMu sync.Mutex // requests may run from several goroutines
+	tokens   map[string]string
 }
 
 type envOpts struct {
@@ -74,6 +76,8 @@ func newEnv(t *testing.T, o envOpts) *env {
 // token returns a bearer token for employee, issued as the CLI does.
 func (e *env) token(emp string) string {
 	e.t.Helper()
+	e.tokensMu.Lock()
+	defer e.tokensMu.Unlock()
 	if tok, ok := e.tokens[emp]; ok {
 		return tok
 	}
