@@ -482,18 +482,8 @@ func (s *Store) GetApproval(ctx context.Context, actor domain.Actor, requestID s
 	return out, err
 }
 
-// PendingApproval is an item in an approver's queue.
-type PendingApproval struct {
-	RequestID string     `json:"request_id"`
-	Kind      string     `json:"kind"`
-	Requester string     `json:"requester"`
-	Summary   string     `json:"summary"`
-	Step      string     `json:"step"`
-	DueAt     *time.Time `json:"due_at,omitempty"`
-	OnBehalf  string     `json:"on_behalf_of,omitempty"`
-	Urgent    bool       `json:"urgent,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-}
+// PendingApproval is an item in an approver's queue (moved to domain).
+type PendingApproval = domain.PendingApproval
 
 // PendingApprovals lists what waits for the actor's decision, including what
 // they decide as someone's delegate, oldest deadline first.

@@ -598,11 +598,8 @@ func checkRange(from, to time.Time, max time.Duration) error {
 	return v.Err()
 }
 
-// Slot is a free interval.
-type Slot struct {
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
-}
+// Slot is a free interval (moved to domain).
+type Slot = domain.Slot
 
 // FindFreeSlots returns the earliest limit (default 5, at most 50) slots of
 // duration in [from, to) when the attendees and the actor are all free,

@@ -194,13 +194,8 @@ func (s *Store) GetClaim(ctx context.Context, actor domain.Actor, id string) (do
 	return out, err
 }
 
-// ClaimFilter narrows a claim list.
-type ClaimFilter struct {
-	Employee string
-	Status   string
-	After    string
-	Limit    int
-}
+// ClaimFilter narrows a claim list (moved to domain).
+type ClaimFilter = domain.ClaimFilter
 
 // ListClaims lists claims the actor may see: their own, their reports',
 // those they approve, and for finance and the CFO everyone's.

@@ -273,15 +273,8 @@ func (s *Store) GetLeave(ctx context.Context, actor domain.Actor, id string) (do
 	return out, err
 }
 
-// LeaveFilter narrows a leave list.
-type LeaveFilter struct {
-	Employee string
-	Status   string
-	From     string
-	To       string
-	After    string // cursor: id of the last item of the previous page
-	Limit    int
-}
+// LeaveFilter narrows a leave list (moved to domain).
+type LeaveFilter = domain.LeaveFilter
 
 // ListLeave lists leave requests the actor may see: their own, their
 // reports', those they approve, and for HR everyone's. The filter is SQL, so

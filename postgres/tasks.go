@@ -251,16 +251,8 @@ func (s *Store) GetTask(ctx context.Context, actor domain.Actor, id string) (dom
 	return out, err
 }
 
-// TaskFilter narrows a task list.
-type TaskFilter struct {
-	Assignee  string
-	Status    string
-	DueBefore string // date (before that day) or RFC 3339 date-time
-	Parent    string // subtasks of this task
-	Overdue   bool   // not done and due before now
-	After     string // cursor: id of the last item of the previous page
-	Limit     int
-}
+// TaskFilter narrows a task list (moved to domain).
+type TaskFilter = domain.TaskFilter
 
 // visibleTasks is the SQL mirror of the task read policies: the actor is
 // the assignee, the creator, or on the assignee's manager chain. $1 is the
@@ -313,17 +305,11 @@ func (s *Store) OverdueTasks(ctx context.Context, actor domain.Actor, assignee s
 	return s.ListTasks(ctx, actor, TaskFilter{Assignee: assignee, Overdue: true, Limit: 500})
 }
 
-// BoardColumn is one status column of a task board.
-type BoardColumn struct {
-	Status string        `json:"status"`
-	Count  int           `json:"count"`
-	Items  []domain.Task `json:"items"`
-}
+// BoardColumn is one status column of a task board (moved to domain).
+type BoardColumn = domain.BoardColumn
 
-// TaskBoard groups tasks by status, every status present in order.
-type TaskBoard struct {
-	Columns []BoardColumn `json:"columns"`
-}
+// TaskBoard groups tasks by status (moved to domain).
+type TaskBoard = domain.TaskBoard
 
 // TaskBoard returns the actor's visible tasks grouped by status, or only
 // those assigned to members of department when it is set. Counts are exact;

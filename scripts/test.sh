@@ -26,5 +26,12 @@ echo "== evals"
 go build -o "${TMPDIR:-/tmp}/banli-ci" ./cmd/banli
 bin="${TMPDIR:-/tmp}/banli-ci"
 "$bin" eval anomaly --claims evals/testdata/anomaly/claims.jsonl --min-auc 0.95
+# The agent suite clones a seeded template per case on the test server; it
+# exits non-zero on any unsafe execution as well as below the floor.
+export BANLI_EVAL_DATABASE_URL="${BANLI_EVAL_DATABASE_URL:-$BANLI_TEST_DATABASE_URL}"
+"$bin" eval agent --fixture fixture/demo.yaml --cases evals/testdata/agent/cases.jsonl --planner builtin --min-pass 0.93
+if [ -f ../shared/evals/example/cases.jsonl ]; then
+  "$bin" eval agent --fixture ../shared/evals/example/org.yaml --cases ../shared/evals/example/cases.jsonl --planner builtin --min-pass 0.9
+fi
 "$bin" eval receipts --dir evals/testdata/receipts --min-date 0.95 --min-total 0.93 --min-merchant 0.90
 echo "all tests and evals passed"

@@ -20,6 +20,8 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	switch args[0] {
 	case "anomaly":
 		return evalAnomaly(ctx, args[1:], stdout, stderr)
+	case "agent":
+		return evalAgent(ctx, args[1:], stdout, stderr)
 	case "receipts":
 		return evalReceipts(ctx, args[1:], stdout, stderr)
 	}
