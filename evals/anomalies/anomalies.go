@@ -13,60 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/banlihq/banli/anomaly"
 )
-
-// Line is one item of a claims file. Unknown keys are ignored.
-type Line struct {
-	ID          string  `json:"id"`
-	Employee    string  `json:"employee"`
-	Department  string  `json:"department"`
-	SubmittedAt string  `json:"submitted_at"`
-	Date        string  `json:"date"`
-	Category    string  `json:"category"`
-	Merchant    string  `json:"merchant"`
-	Amount      string  `json:"amount"`
-	Currency    string  `json:"currency"`
-	InvoiceNo   string  `json:"invoice_no"`
-	Label       int     `json:"label"`
-	ReceiptHash string  `json:"receipt_hash"`
-	OCRText     string  `json:"ocr_text"`
-	OCRTotal    *string `json:"ocr_total"`
-	Kind        string  `json:"kind"`
-}
-
-// Item converts a line to the scorer's item.
-func (l *Line) Item() (anomaly.Item, error) {
-	it := anomaly.Item{
-		ID: l.ID, Employee: l.Employee, Department: l.Department, Category: l.Category,
-		Merchant: l.Merchant, Currency: l.Currency, InvoiceNo: l.InvoiceNo,
-		ReceiptHash: l.ReceiptHash, OCRText: l.OCRText,
-	}
-	var err error
-	if it.Amount, err = decimal.NewFromString(strings.TrimSpace(l.Amount)); err != nil {
-		return it, fmt.Errorf("amount %q: %w", l.Amount, err)
-	}
-	if l.Date != "" {
-		if it.Date, err = time.Parse(time.DateOnly, l.Date); err != nil {
-			return it, fmt.Errorf("date %q: %w", l.Date, err)
-		}
-	}
-	if l.SubmittedAt != "" {
-		if it.SubmittedAt, err = time.Parse(time.RFC3339, l.SubmittedAt); err != nil {
-			return it, fmt.Errorf("submitted_at %q: %w", l.SubmittedAt, err)
-		}
-	}
-	if l.OCRTotal != nil && strings.TrimSpace(*l.OCRTotal) != "" {
-		t, err := decimal.NewFromString(strings.TrimSpace(*l.OCRTotal))
-		if err != nil {
-			return it, fmt.Errorf("ocr_total %q: %w", *l.OCRTotal, err)
-		}
-		it.OCRTotal = &t
-	}
-	return it, nil
-}
 
 // KindRecall is the recall on the anomalies of one kind.
 type KindRecall struct {
@@ -121,7 +69,7 @@ func Run(ctx context.Context, r io.Reader, cfg anomaly.Config, progress func(don
 				progress(len(scores))
 			}
 		}
-		var l Line
+		var l anomaly.Line
 		if err := json.Unmarshal(raw, &l); err != nil {
 			return rep, fmt.Errorf("line %d: %w", n, err)
 		}

@@ -20,30 +20,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/banlihq/banli/anomaly"
 )
 
-// Line is one expense item of the eval format. Keys beyond the contract's
-// (receipt_hash, ocr_text, ocr_total, kind) are optional there.
-type Line struct {
-	ID          string `json:"id"`
-	Employee    string `json:"employee"`
-	Department  string `json:"department"`
-	SubmittedAt string `json:"submitted_at"`
-	Date        string `json:"date"`
-	Category    string `json:"category"`
-	Merchant    string `json:"merchant"`
-	Amount      string `json:"amount"`
-	Currency    string `json:"currency"`
-	InvoiceNo   string `json:"invoice_no"`
-	Label       int    `json:"label"`
-	ReceiptHash string `json:"receipt_hash,omitempty"`
-	OCRText     string `json:"ocr_text,omitempty"`
-	OCRTotal    string `json:"ocr_total,omitempty"`
-	Kind        string `json:"kind,omitempty"`
-}
+// Line is one expense item of the eval format.
+type Line = anomaly.Line
 
 // Anomaly kinds, as written in a line's kind key.
 const (
@@ -169,27 +150,9 @@ func Generate(opt Options) []Line {
 func Items(lines []Line) ([]anomaly.Item, error) {
 	out := make([]anomaly.Item, len(lines))
 	for i, l := range lines {
-		it := anomaly.Item{
-			ID: l.ID, Employee: l.Employee, Department: l.Department, Category: l.Category,
-			Merchant: l.Merchant, Currency: l.Currency, InvoiceNo: l.InvoiceNo,
-			ReceiptHash: l.ReceiptHash, OCRText: l.OCRText,
-		}
-		var err error
-		if it.Amount, err = decimal.NewFromString(l.Amount); err != nil {
-			return nil, fmt.Errorf("line %s amount: %w", l.ID, err)
-		}
-		if it.Date, err = time.Parse(time.DateOnly, l.Date); err != nil {
-			return nil, fmt.Errorf("line %s date: %w", l.ID, err)
-		}
-		if it.SubmittedAt, err = time.Parse(time.RFC3339, l.SubmittedAt); err != nil {
-			return nil, fmt.Errorf("line %s submitted_at: %w", l.ID, err)
-		}
-		if l.OCRTotal != "" {
-			t, err := decimal.NewFromString(l.OCRTotal)
-			if err != nil {
-				return nil, fmt.Errorf("line %s ocr_total: %w", l.ID, err)
-			}
-			it.OCRTotal = &t
+		it, err := l.Item()
+		if err != nil {
+			return nil, fmt.Errorf("line %s: %w", l.ID, err)
 		}
 		out[i] = it
 	}
