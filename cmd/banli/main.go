@@ -123,6 +123,24 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
+// operator opens DATABASE_URL with a store and the system actor of the
+// company named by slug, for operator commands run from the CLI.
+func operator(ctx context.Context, slug string) (*pgxpool.Pool, *postgres.Store, domain.Actor, error) {
+	pool, err := connect(ctx)
+	if err != nil {
+		return nil, nil, domain.Actor{}, err
+	}
+	st, err := postgres.New(pool, postgres.Options{})
+	if err == nil {
+		var actor domain.Actor
+		if actor, err = tenantActor(ctx, pool, slug); err == nil {
+			return pool, st, actor, nil
+		}
+	}
+	pool.Close()
+	return nil, nil, domain.Actor{}, err
+}
+
 // tenantActor resolves --tenant (a slug; the only tenant when empty) to a
 // system actor for operator commands.
 func tenantActor(ctx context.Context, pool *pgxpool.Pool, slug string) (domain.Actor, error) {
@@ -168,19 +186,11 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	pool, err := connect(ctx)
+	pool, st, actor, err := operator(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	st, err := postgres.New(pool, postgres.Options{})
-	if err != nil {
-		return err
-	}
-	actor, err := tenantActor(ctx, pool, *slug)
-	if err != nil {
-		return err
-	}
 	res, err := st.VerifyAudit(ctx, actor, func(done int64) { fmt.Fprintf(stderr, "\rverified %d entries", done) })
 	if err != nil {
 		return err

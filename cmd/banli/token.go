@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/banlihq/banli/postgres"
 )
 
 func cmdToken(ctx context.Context, args []string, stdout io.Writer) error {
@@ -23,19 +21,11 @@ func cmdToken(ctx context.Context, args []string, stdout io.Writer) error {
 	if *emp == "" {
 		return errors.New("--employee is required")
 	}
-	pool, err := connect(ctx)
+	pool, st, actor, err := operator(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	st, err := postgres.New(pool, postgres.Options{})
-	if err != nil {
-		return err
-	}
-	actor, err := tenantActor(ctx, pool, *slug)
-	if err != nil {
-		return err
-	}
 	tok, id, err := st.CreateToken(ctx, actor, *emp, *name)
 	if err != nil {
 		return err
