@@ -360,9 +360,24 @@ func (d *Directory) Find(text, actor string) []Mention {
 		}
 		return true
 	}
+	// Only a key whose first two runes occur together in the text can
+	// match: a bit set of the text's rune pairs, checked first, keeps Find
+	// fast on long texts and large directories (a false hit only costs the
+	// full search).
+	var pairs [32]uint64
+	setPair := func(a, b rune) { h := pairHash(a, b); pairs[h>>6] |= 1 << (h & 63) }
+	for i, r := range rs {
+		setPair(r, 0)
+		if i+1 < len(rs) {
+			setPair(r, rs[i+1])
+		}
+	}
 	// Relational references first: "我老闆" must not become "我" + "老闆".
 	for _, rel := range relations {
 		w := zh.Fold(rel.w)
+		if r0, r1 := firstTwo(w); pairs[pairHash(r0, r1)>>6]&(1<<(pairHash(r0, r1)&63)) == 0 {
+			continue
+		}
 		for _, s := range findAll(rs, w, isLatin([]rune(w))) {
 			e := s + len([]rune(w))
 			if !free(s, e) {
@@ -396,6 +411,13 @@ func (d *Directory) Find(text, actor string) []Mention {
 	}
 	var hits []hit
 	for _, g := range d.groups {
+		var b rune
+		if len(g.text) > 1 {
+			b = g.text[1]
+		}
+		if h := pairHash(g.text[0], b); pairs[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
 		k := g.keys[0]
 		for _, s := range findAll(rs, string(g.text), k.latin) {
 			e := s + len(g.text)
@@ -440,6 +462,21 @@ func (d *Directory) Find(text, actor string) []Mention {
 	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
 }
+
+// firstTwo returns the first two runes of s (0 for a missing one).
+func firstTwo(s string) (a, b rune) {
+	for i, r := range s {
+		if i == 0 {
+			a = r
+			continue
+		}
+		return a, r
+	}
+	return a, 0
+}
+
+// pairHash maps a pair of runes to one of 2048 bits.
+func pairHash(a, b rune) uint32 { return (uint32(a)*2654435761 ^ uint32(b)*40503) >> 21 }
 
 // relations are references relative to the speaker.
 var relations = []struct {

@@ -1202,12 +1202,22 @@ func (s *scanner) resolveClocks() {
 // here, so patterns are written in plain Traditional or Simplified).
 func hasPrefix(rs []rune, i int, w string) bool {
 	for _, r := range w {
-		if i >= len(rs) || rs[i] != r && rs[i] != zh.FoldRune(r) {
+		if i >= len(rs) {
+			return false
+		}
+		if c := rs[i]; c != r && (!foldsToASCII(r) && c < 0x80 || c != zh.FoldRune(r)) {
 			return false
 		}
 		i++
 	}
 	return true
+}
+
+// foldsToASCII reports a rune whose fold may be ASCII: ASCII itself and
+// full-width forms. Any other rune never matches an ASCII rune, which
+// spares most fold look-ups.
+func foldsToASCII(r rune) bool {
+	return r < 0x80 || r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 || r == 0xA0
 }
 
 func wordEnd(rs []rune, i int) bool { return i >= len(rs) || !isLetter(rs[i]) }
