@@ -1,7 +1,8 @@
-// Package ocr turns receipt images (JPEG, PNG, WebP, GIF, BMP, TIFF) and PDFs into
-// text. Images go through Tesseract (gosseract, a pool of clients since a client is
+// Package ocr turns receipt images (JPEG, PNG, WebP, HEIC, GIF, BMP, TIFF) and PDFs
+// into text. Images go through Tesseract (gosseract, a pool of clients since a client is
 // not safe for concurrent use); PDFs give their text layer where they have one, and
-// pages without one are rasterised with pdftoppm and recognised like images.
+// pages without one are rasterised with pdftoppm and recognised like images; HEIC
+// photos are converted with libheif's heif-convert.
 //
 // Untrusted input is checked before it is decoded: the format is sniffed from the
 // content, the byte size, the pixel count (before decoding, against decompression
@@ -13,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"runtime"
 	"time"
 )
@@ -89,6 +91,10 @@ type Config struct {
 	PDFDPI int
 	// Pdftoppm is the path of poppler's pdftoppm. Default: "pdftoppm" on PATH.
 	Pdftoppm string
+	// HeifConvert is the path of libheif's heif-convert, which turns HEIC photos
+	// into PNG. Default: "heif-convert" on PATH; without it HEIC is unsupported.
+	// Its time is bounded by PDFTimeout.
+	HeifConvert string
 	// Steps selects the image pre-processing. Zero: DefaultSteps. StepNone: none.
 	Steps Step
 	// PageSegMode is Tesseract's page segmentation mode. Zero: the default chosen
@@ -120,6 +126,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Pdftoppm == "" {
 		c.Pdftoppm = "pdftoppm"
+	}
+	if c.HeifConvert == "" {
+		c.HeifConvert = "heif-convert"
 	}
 	if c.Steps == 0 {
 		c.Steps = DefaultSteps
@@ -174,8 +183,6 @@ func (e *Engine) Recognize(ctx context.Context, data []byte) (Result, error) {
 	switch kind {
 	case "":
 		return Result{}, fmt.Errorf("ocr: content is not a known image or PDF: %w", ErrUnsupported)
-	case KindHEIC:
-		return Result{}, fmt.Errorf("ocr: HEIC images: %w (convert to JPEG first)", ErrUnsupported)
 	case KindPDF:
 		pages, err := e.recognizePDF(ctx, data)
 		if err != nil {
@@ -183,7 +190,13 @@ func (e *Engine) Recognize(ctx context.Context, data []byte) (Result, error) {
 		}
 		return newResult(kind, pages), nil
 	}
-	img, err := decodeImage(data, kind, e.cfg.MaxPixels)
+	var img image.Image
+	var err error
+	if kind == KindHEIC {
+		img, err = e.cfg.decodeHEIC(ctx, data)
+	} else {
+		img, err = decodeImage(data, kind, e.cfg.MaxPixels)
+	}
 	if err != nil {
 		return Result{}, err
 	}

@@ -93,6 +93,11 @@ func TestRecognizeImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Written by heif-enc (libheif-examples) from the same rendering.
+	heic, err := os.ReadFile("testdata/sample.heic")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		data []byte
@@ -101,6 +106,7 @@ func TestRecognizeImages(t *testing.T) {
 		{"png", encode(t, img, ocr.KindPNG), ocr.KindPNG},
 		{"jpeg", encode(t, img, ocr.KindJPEG), ocr.KindJPEG},
 		{"webp", webp, ocr.KindWebP},
+		{"heic", heic, ocr.KindHEIC},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,7 +184,9 @@ func TestRecognizeRejects(t *testing.T) {
 	}{
 		{"text file", []byte("hello, this is not an image"), ocr.ErrUnsupported},
 		{"empty", nil, ocr.ErrUnsupported},
-		{"heic", append([]byte("\x00\x00\x00\x18ftypheic"), make([]byte, 64)...), ocr.ErrUnsupported},
+		{"heic without a size", append([]byte("\x00\x00\x00\x18ftypheic"), make([]byte, 64)...), ocr.ErrCorrupt},
+		{"heic pixel bomb", heicHeader(60_000, 60_000), ocr.ErrTooLarge},
+		{"truncated heic", heicFile(t)[:3000], ocr.ErrCorrupt},
 		{"too many bytes", append([]byte("\xff\xd8\xff"), make([]byte, 2<<20)...), ocr.ErrTooLarge},
 		{"pixel bomb", pngHeader(100_000, 100_000), ocr.ErrTooLarge},
 		{"truncated jpeg", good[:len(good)/3], ocr.ErrCorrupt},
@@ -190,7 +198,60 @@ func TestRecognizeRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := e.Recognize(t.Context(), tt.data)
 			if !errors.Is(err, tt.want) {
-				t.Errorf("err = %v, want %v", err, tt.want)
+				t.Errorf("Recognize: err = %v, want %v", err, tt.want)
+			}
+			// Check refuses the same inputs for the same reason, without Tesseract.
+			_, err = ocr.Config{MaxBytes: 1 << 20, MaxPages: 2}.Check(t.Context(), tt.data)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Check: err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func heicFile(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/sample.heic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// heicHeader returns a HEIF brand box and an 'ispe' property claiming w×h
+// pixels, with no image: a decompression bomb's header.
+func heicHeader(w, h uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+	binary.Write(&b, binary.BigEndian, uint32(20))
+	b.WriteString("ispe\x00\x00\x00\x00")
+	binary.Write(&b, binary.BigEndian, w)
+	binary.Write(&b, binary.BigEndian, h)
+	return b.Bytes()
+}
+
+func TestCheckAccepts(t *testing.T) {
+	img := sampleImage(t)
+	webp, err := os.ReadFile("testdata/sample.webp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want ocr.Kind
+	}{
+		{"png", encode(t, img, ocr.KindPNG), ocr.KindPNG},
+		{"jpeg", encode(t, img, ocr.KindJPEG), ocr.KindJPEG},
+		{"webp", webp, ocr.KindWebP},
+		{"heic", heicFile(t), ocr.KindHEIC},
+		{"pdf", render.TextPDF(sample), ocr.KindPDF},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kind, err := ocr.Config{}.Check(t.Context(), tt.data)
+			if err != nil || kind != tt.want {
+				t.Errorf("Check = %q, %v; want %q", kind, err, tt.want)
 			}
 		})
 	}
