@@ -42,14 +42,13 @@ func newPool(n int, langs []string, psm int) (*pool, error) {
 		}
 		p.all = append(p.all, c)
 	}
-	// Load the language models now, in parallel, so that the first requests do not
-	// pay for it (chi_tra+chi_sim take about a second per client).
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i, c := range p.all {
-		wg.Go(func() { errs[i] = warmUp(c) })
+	// Load the language models now, so that the first requests do not pay for
+	// it (chi_tra+chi_sim take about a second per client). One at a time: see
+	// initMu.
+	var errs []error
+	for _, c := range p.all {
+		errs = append(errs, warmUp(c))
 	}
-	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		p.closeAll()
 		return nil, fmt.Errorf("starting tesseract: %w", err)
@@ -74,8 +73,17 @@ func configure(c *gosseract.Client, langs []string, psm int) error {
 	return nil
 }
 
+// initMu serialises Tesseract initialisation in the process. gosseract's
+// Init swaps file descriptor 2 (stderr) for /dev/null and back around
+// TessBaseAPI::Init; two Inits at once can each restore the other's
+// /dev/null, which silenced the service's logs for good. fd 2 is global to
+// the process, so this lock is too.
+var initMu sync.Mutex
+
 // warmUp initialises the client's TessBaseAPI on a blank image.
 func warmUp(c *gosseract.Client) error {
+	initMu.Lock()
+	defer initMu.Unlock()
 	if err := c.SetImageFromBytes(blankPGM(32, 32)); err != nil {
 		return err
 	}
