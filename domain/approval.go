@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/expr-lang/expr"
 )
 
 // Kinds of request that go through approval.
@@ -71,7 +69,7 @@ func DefaultRules() []Rule {
 func ValidateRule(r Rule) error {
 	var v Validator
 	v.Check(r.Kind == KindLeave || r.Kind == KindExpense, "kind", "must be leave or expense")
-	_, err := expr.Compile(r.Condition, expr.Env(RouteInput{}), expr.AsBool())
+	_, err := compileCondition(r.Condition)
 	v.Check(err == nil, "condition", fmt.Sprintf("is not a valid condition: %v", err))
 	v.Check(len(r.Steps) > 0 && len(r.Steps) <= 10, "steps", "a rule needs 1 to 10 steps")
 	for i, s := range r.Steps {
@@ -96,25 +94,10 @@ func validApprover(a string) bool {
 	return false
 }
 
-// SelectRule returns the first rule of kind whose condition holds.
+// SelectRule returns the first rule of kind whose condition holds. A
+// RuleSelector does the same without compiling conditions again.
 func SelectRule(rules []Rule, kind string, in RouteInput) (Rule, error) {
-	for _, r := range rules {
-		if r.Kind != kind {
-			continue
-		}
-		prog, err := expr.Compile(r.Condition, expr.Env(RouteInput{}), expr.AsBool())
-		if err != nil {
-			return Rule{}, fmt.Errorf("routing rule %s: %w", r.ID, err)
-		}
-		out, err := expr.Run(prog, in)
-		if err != nil {
-			return Rule{}, fmt.Errorf("routing rule %s: %w", r.ID, err)
-		}
-		if ok, _ := out.(bool); ok {
-			return r, nil
-		}
-	}
-	return Rule{}, Errorf(EInvalid, "no approval rule matches this %s request", kind)
+	return new(RuleSelector).Select(rules, kind, in)
 }
 
 // Approval is the approval state of one request (leave request or claim).

@@ -30,24 +30,26 @@ const (
 // first step. A resubmission starts a new round. When no step resolves to an
 // approver the request is approved at once (and audited as such).
 func (tx *Tx) startApproval(ctx context.Context, kind, requestID string, requester domain.Employee, facts domain.RouteInput, summary string) error {
+	return tx.startApprovalAfter(ctx, &writes{}, false, kind, requestID, requester, facts, summary)
+}
+
+// startApprovalAfter is startApproval sending the caller's pending writes in
+// pre (such as saving the request) ahead of the approval's, in the same round
+// trip. A fresh request (new, so its first round) in a transaction of its
+// own has its deadline jobs enqueued at once and those writes deferred to
+// the commit's round trip, as nothing in the command reads them.
+func (tx *Tx) startApprovalAfter(ctx context.Context, pre *writes, fresh bool, kind, requestID string, requester domain.Employee, facts domain.RouteInput, summary string) error {
 	rules, err := tx.rules(ctx, kind)
 	if err != nil {
 		return err
 	}
-	rule, err := domain.SelectRule(rules, kind, facts)
+	rule, err := tx.s.route.Select(rules, kind, facts)
 	if err != nil {
 		return err
 	}
-	var round int
-	err = tx.QueryRow(ctx, `INSERT INTO approvals (tenant_id, request_id, kind, requester, status, current_step, urgent, summary, rule_id)
-		VALUES ($1,$2,$3,$4,'pending',0,$5,$6,$7)
-		ON CONFLICT (tenant_id, request_id) DO UPDATE SET status = 'pending', current_step = 0, urgent = EXCLUDED.urgent,
-		  summary = EXCLUDED.summary, rule_id = EXCLUDED.rule_id, updated_at = now()
-		RETURNING (SELECT coalesce(max(round), 0) + 1 FROM approval_steps WHERE tenant_id = $1 AND request_id = $2)`,
-		tx.tenant.ID, requestID, kind, requester.ID, facts.Urgent, summary, rule.ID).Scan(&round)
-	if err != nil {
-		return fmt.Errorf("open approval: %w", err)
-	}
+	// Every step is resolved first, so that one statement writes the
+	// approval and all its steps, the first reached one already pending.
+	steps := make([]newStep, len(rule.Steps))
 	seen := map[string]bool{requester.ID: true}
 	first := -1
 	for i, spec := range rule.Steps {
@@ -74,10 +76,54 @@ func (tx *Tx) startApproval(ctx context.Context, kind, requestID string, request
 		if label == "" {
 			label = spec.Approver
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO approval_steps (tenant_id, request_id, round, idx, label, mode, approvers, status) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-			tx.tenant.ID, requestID, round, i, label, mode, nonNil(approvers), status); err != nil {
-			return fmt.Errorf("save step: %w", err)
+		steps[i] = newStep{Idx: i, Label: label, Mode: mode, Approvers: nonNil(approvers), Status: status}
+	}
+	var due, remind time.Time
+	if first >= 0 {
+		due, remind = tx.stepDeadlines(facts.Urgent)
+		steps[first].DueAt = &due
+	}
+	// One statement writes the approval and its steps: the round after the
+	// request's last one (1 for a fresh request), the first reached step
+	// already pending.
+	const openSQL = `WITH a AS (
+		  INSERT INTO approvals (tenant_id, request_id, kind, requester, status, current_step, urgent, summary, rule_id)
+		  VALUES ($1,$2,$3,$4,'pending',$8,$5,$6,$7)
+		  ON CONFLICT (tenant_id, request_id) DO UPDATE SET status = 'pending', current_step = EXCLUDED.current_step, urgent = EXCLUDED.urgent,
+		    summary = EXCLUDED.summary, rule_id = EXCLUDED.rule_id, updated_at = now()),
+		r AS (SELECT coalesce(max(round), 0) + 1 AS round FROM approval_steps WHERE tenant_id = $1 AND request_id = $2),
+		s AS (
+		  INSERT INTO approval_steps (tenant_id, request_id, round, idx, label, mode, approvers, status, due_at)
+		  SELECT $1, $2, r.round, x.idx, x.label, x.mode, x.approvers, x.status, x.due_at
+		  FROM r, jsonb_to_recordset($9::jsonb) AS x(idx int, label text, mode text, approvers text[], status text, due_at timestamptz))
+		SELECT round FROM r`
+	args := []any{tx.tenant.ID, requestID, kind, requester.ID, facts.Urgent, summary, rule.ID, max(first, 0), jsonb(steps)}
+	if fresh && tx.own && first >= 0 {
+		if err := tx.scheduleDeadlines(ctx, requestID, 1, first, due, remind); err != nil {
+			return err
 		}
+		pre.queue("open approval", openSQL, args...)
+		pre.moveTo(&tx.tail)
+		for _, a := range steps[first].Approvers {
+			tx.notify(a, "approval.waiting", "待你審批 Waiting for your approval: "+summary, "", requestID)
+		}
+		return nil
+	}
+	pre.b.Queue(openSQL, args...) // after pre's statements, read for its round
+	var round int
+	br := tx.SendBatch(ctx, &pre.b)
+	_, err = pre.read(br)
+	if err == nil {
+		if err = br.QueryRow().Scan(&round); err != nil {
+			err = fmt.Errorf("open approval: %w", err)
+		}
+	}
+	if cerr := br.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("open approval: %w", cerr)
+	}
+	pre.reset()
+	if err != nil {
+		return err
 	}
 	if first < 0 {
 		if _, err := tx.Exec(ctx, `UPDATE approvals SET status = 'approved', updated_at = now() WHERE tenant_id = $1 AND request_id = $2`, tx.tenant.ID, requestID); err != nil {
@@ -86,12 +132,29 @@ func (tx *Tx) startApproval(ctx context.Context, kind, requestID string, request
 		tx.audit("approval.auto_approve", kind+":"+requestID, nil, map[string]any{"rule": rule.ID, "reason": "no approver resolved"})
 		return tx.applyOutcome(ctx, kind, requestID, domain.StatusApproved, "")
 	}
-	return tx.openStep(ctx, requestID, round, first, facts.Urgent, summary)
+	if err := tx.scheduleDeadlines(ctx, requestID, round, first, due, remind); err != nil {
+		return err
+	}
+	for _, a := range steps[first].Approvers {
+		tx.notify(a, "approval.waiting", "待你審批 Waiting for your approval: "+summary, "", requestID)
+	}
+	return nil
 }
 
-// openStep makes a step pending, sets its deadline in working hours and
-// schedules the reminder and the escalation in this transaction.
-func (tx *Tx) openStep(ctx context.Context, requestID string, round, idx int, urgent bool, summary string) error {
+// newStep is one step of a new round as startApproval writes it.
+type newStep struct {
+	Idx       int        `json:"idx"`
+	Label     string     `json:"label"`
+	Mode      string     `json:"mode"`
+	Approvers []string   `json:"approvers"`
+	Status    string     `json:"status"`
+	DueAt     *time.Time `json:"due_at"`
+}
+
+// stepDeadlines returns when a step opened now is due and when its approvers
+// are reminded, in working hours. They are truncated to the microsecond, as
+// PostgreSQL stores them.
+func (tx *Tx) stepDeadlines(urgent bool) (due, remind time.Time) {
 	hours := float64(tx.tenant.Settings.ApprovalHours)
 	if urgent {
 		hours = float64(tx.tenant.Settings.UrgentHours)
@@ -99,8 +162,30 @@ func (tx *Tx) openStep(ctx context.Context, requestID string, round, idx int, ur
 	if hours <= 0 {
 		hours = 16
 	}
-	due := tx.cal.AddWorkingHours(tx.now, hours)
-	remind := tx.cal.AddWorkingHours(tx.now, hours*0.75)
+	return tx.cal.AddWorkingHours(tx.now, hours).Truncate(time.Microsecond), tx.cal.AddWorkingHours(tx.now, hours*0.75).Truncate(time.Microsecond)
+}
+
+// scheduleDeadlines enqueues a step's reminder and escalation jobs in this
+// transaction, in one insert.
+func (tx *Tx) scheduleDeadlines(ctx context.Context, requestID string, round, idx int, due, remind time.Time) error {
+	jobs := make([]river.InsertManyParams, 0, 2)
+	for _, stage := range []struct {
+		name string
+		at   time.Time
+	}{{"remind", remind}, {"escalate", due}} {
+		args := deadlineArgs{TenantID: tx.tenant.ID, RequestID: requestID, Round: round, Idx: idx, Stage: stage.name}
+		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: stage.at}})
+	}
+	if _, err := tx.s.river.InsertManyTx(ctx, tx.Tx, jobs); err != nil {
+		return fmt.Errorf("schedule deadlines: %w", err)
+	}
+	return nil
+}
+
+// openStep makes a later step pending, sets its deadline in working hours and
+// schedules the reminder and the escalation in this transaction.
+func (tx *Tx) openStep(ctx context.Context, requestID string, round, idx int, urgent bool, summary string) error {
+	due, remind := tx.stepDeadlines(urgent)
 	var approvers []string
 	err := tx.QueryRow(ctx, `UPDATE approval_steps SET status = 'pending', due_at = $5 WHERE tenant_id = $1 AND request_id = $2 AND round = $3 AND idx = $4 RETURNING approvers`,
 		tx.tenant.ID, requestID, round, idx, due).Scan(&approvers)
@@ -110,14 +195,8 @@ func (tx *Tx) openStep(ctx context.Context, requestID string, round, idx int, ur
 	if _, err := tx.Exec(ctx, `UPDATE approvals SET current_step = $3, updated_at = now() WHERE tenant_id = $1 AND request_id = $2`, tx.tenant.ID, requestID, idx); err != nil {
 		return fmt.Errorf("open step: %w", err)
 	}
-	for _, stage := range []struct {
-		name string
-		at   time.Time
-	}{{"remind", remind}, {"escalate", due}} {
-		args := deadlineArgs{TenantID: tx.tenant.ID, RequestID: requestID, Round: round, Idx: idx, Stage: stage.name}
-		if _, err := tx.s.river.InsertTx(ctx, tx.Tx, args, &river.InsertOpts{ScheduledAt: stage.at}); err != nil {
-			return fmt.Errorf("schedule %s: %w", stage.name, err)
-		}
+	if err := tx.scheduleDeadlines(ctx, requestID, round, idx, due, remind); err != nil {
+		return err
 	}
 	for _, a := range approvers {
 		tx.notify(a, "approval.waiting", "待你審批 Waiting for your approval: "+summary, "", requestID)
@@ -164,24 +243,8 @@ func (tx *Tx) resolveApprovers(ctx context.Context, spec string, requester domai
 		return nil, nil
 	}
 	// Replace approvers away on leave today.
-	today := tx.now.In(tx.loc).Format(domain.DateLayout)
-	rows, err := tx.Query(ctx, `SELECT e.id, coalesce(d.delegate, e.manager, '')
-		FROM employees e
-		LEFT JOIN LATERAL (SELECT delegate FROM delegations WHERE tenant_id = e.tenant_id AND delegator = e.id AND $3::date BETWEEN start_date AND end_date ORDER BY created_at DESC LIMIT 1) d ON true
-		WHERE e.tenant_id = $1 AND e.id = ANY($2) AND (NOT e.active OR EXISTS (SELECT 1 FROM leave_requests l WHERE l.tenant_id = e.tenant_id AND l.employee = e.id AND l.status = 'approved' AND $3::date BETWEEN l.start_date AND l.end_date))`,
-		tx.tenant.ID, ids, today)
+	away, err := tx.awayOf(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("approvers away: %w", err)
-	}
-	away := map[string]string{}
-	for rows.Next() {
-		var id, sub string
-		if err := rows.Scan(&id, &sub); err != nil {
-			return nil, err
-		}
-		away[id] = sub
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]string, 0, len(ids))
@@ -198,6 +261,75 @@ func (tx *Tx) resolveApprovers(ctx context.Context, spec string, requester domai
 		}
 	}
 	return out, nil
+}
+
+// awaySQL finds which of a set of employees (%s, a text[] expression) are
+// away today ($3): inactive or on approved leave, with who stands in for each
+// (their delegate, else their manager, else empty). The leave lookup is a
+// LATERAL ... LIMIT 1 rather than an EXISTS, which PostgreSQL may plan as a
+// hash of every approved leave request of the tenant: this way it is one
+// index probe per employee.
+const awaySQL = `SELECT e.id, coalesce(d.delegate, e.manager, '')
+	FROM employees e
+	LEFT JOIN LATERAL (SELECT delegate FROM delegations WHERE tenant_id = e.tenant_id AND delegator = e.id AND $3::date BETWEEN start_date AND end_date ORDER BY created_at DESC LIMIT 1) d ON true
+	LEFT JOIN LATERAL (SELECT true AS away FROM leave_requests l WHERE l.tenant_id = e.tenant_id AND l.employee = e.id AND l.status = 'approved' AND $3::date BETWEEN l.start_date AND l.end_date LIMIT 1) l ON true
+	WHERE e.tenant_id = $1 AND e.id = ANY(%s) AND (NOT e.active OR l.away)`
+
+var (
+	awayOfIDs      = fmt.Sprintf(awaySQL, "$2::text[]")
+	awayOfManagers = fmt.Sprintf(awaySQL, "(SELECT manager_path FROM employees WHERE tenant_id = $1 AND id = $2)::text[]")
+)
+
+// awaySet is who among some employees is away today, read ahead.
+type awaySet struct {
+	covered []string          // the employees looked at
+	sub     map[string]string // the away ones, with who stands in
+}
+
+func scanAway(rows pgx.Rows) (map[string]string, error) {
+	away := map[string]string{}
+	for rows.Next() {
+		var id, sub string
+		if err := rows.Scan(&id, &sub); err != nil {
+			return nil, fmt.Errorf("approvers away: %w", err)
+		}
+		away[id] = sub
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("approvers away: %w", err)
+	}
+	return away, nil
+}
+
+// today is the tenant's current date.
+func (tx *Tx) today() string { return tx.now.In(tx.loc).Format(domain.DateLayout) }
+
+// awayOf returns which of ids are away today and who stands in for them,
+// from what queueManagersAway read ahead when it covers them.
+func (tx *Tx) awayOf(ctx context.Context, ids []string) (map[string]string, error) {
+	if tx.away != nil && !slices.ContainsFunc(ids, func(id string) bool { return !slices.Contains(tx.away.covered, id) }) {
+		return tx.away.sub, nil
+	}
+	rows, err := tx.Query(ctx, awayOfIDs, tx.tenant.ID, ids, tx.today())
+	if err != nil {
+		return nil, fmt.Errorf("approvers away: %w", err)
+	}
+	return scanAway(rows)
+}
+
+// queueManagersAway queues into b the reading of who among employee's
+// managers is away today, so routing to them saves a round trip. path must
+// return the employee's manager chain as an earlier statement of b read it
+// under a row lock (so it is the chain this statement sees).
+func (tx *Tx) queueManagersAway(b *pgx.Batch, employee string, path func() []string) {
+	b.Queue(awayOfManagers, tx.tenant.ID, employee, tx.today()).Query(func(rows pgx.Rows) error {
+		sub, err := scanAway(rows)
+		if err != nil {
+			return err
+		}
+		tx.away = &awaySet{covered: path(), sub: sub}
+		return nil
+	})
 }
 
 // approvalState is the locked state of one approval and its current step.
@@ -495,7 +627,8 @@ func (s *Store) PendingApprovals(ctx context.Context, actor domain.Actor) ([]Pen
 			  SELECT $2::text AS id, '' AS on_behalf
 			  UNION ALL
 			  SELECT delegate, delegator FROM delegations WHERE tenant_id = $1 AND delegate = $2 AND $3::date BETWEEN start_date AND end_date)
-			SELECT DISTINCT ON (a.request_id) a.request_id, a.kind, a.requester, a.summary, s.label, s.due_at, me.on_behalf, a.urgent, a.created_at
+			SELECT DISTINCT ON (a.request_id) a.request_id, a.kind, a.requester, a.summary, s.label, s.due_at, me.on_behalf, a.urgent, a.created_at,
+			  (SELECT max(i.anomaly_score) FROM expense_items i WHERE i.tenant_id = a.tenant_id AND i.claim_id = a.request_id AND a.kind = 'expense')
 			FROM approval_steps s
 			JOIN approvals a ON a.tenant_id = s.tenant_id AND a.request_id = s.request_id AND a.status = 'pending' AND a.current_step = s.idx
 			JOIN me ON (CASE WHEN me.on_behalf = '' THEN me.id ELSE me.on_behalf END) = ANY(s.approvers)
@@ -507,7 +640,7 @@ func (s *Store) PendingApprovals(ctx context.Context, actor domain.Actor) ([]Pen
 		}
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (PendingApproval, error) {
 			var p PendingApproval
-			return p, r.Scan(&p.RequestID, &p.Kind, &p.Requester, &p.Summary, &p.Step, &p.DueAt, &p.OnBehalf, &p.Urgent, &p.CreatedAt)
+			return p, r.Scan(&p.RequestID, &p.Kind, &p.Requester, &p.Summary, &p.Step, &p.DueAt, &p.OnBehalf, &p.Urgent, &p.CreatedAt, &p.AnomalyScore)
 		})
 		if err != nil {
 			return fmt.Errorf("pending approvals: %w", err)

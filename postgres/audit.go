@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -79,55 +81,87 @@ func chainHash(prev, payload []byte) []byte {
 }
 
 // flush appends the audit entries, notifications and webhook deliveries the
-// command recorded. The per-tenant chain head is locked only here, at the end
-// of the transaction, so concurrent commands serialise for as short as possible.
+// command recorded, without committing (see Tx.commit for the usual path).
 func (tx *Tx) flush(ctx context.Context) error {
-	if err := tx.flushNotifications(ctx); err != nil {
+	w := &writes{}
+	if err := tx.flushNotifications(ctx, w); err != nil {
 		return err
 	}
+	if err := tx.queueAudit(w); err != nil {
+		return err
+	}
+	_, err := w.send(ctx, tx.Tx)
+	return err
+}
+
+// seqMark stands for an entry's seq in its canonical payload until the chain
+// head is locked; no entry has this seq.
+const seqMark = math.MinInt64
+
+var (
+	seqKey     = []byte(`,"seq":`)
+	seqMarkKey = []byte(`,"seq":` + strconv.FormatInt(seqMark, 10) + `,"subject":`)
+)
+
+// splitPayload returns an entry's canonical payload around its seq digits:
+// canonical(tenant, e with Seq n) is pre + decimal(n) + post. The top-level
+// keys are sorted and every key after "seq" holds a string, whose quotes are
+// escaped, so the last match is the top-level seq.
+func splitPayload(tenant string, e AuditEntry) (pre, post []byte, err error) {
+	e.Seq = seqMark
+	payload, err := canonical(tenant, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := bytes.LastIndex(payload, seqMarkKey)
+	if i < 0 {
+		return nil, nil, fmt.Errorf("audit payload without seq: %s", payload)
+	}
+	pre = payload[:i+len(seqKey)]
+	post = payload[i+len(seqMarkKey)-len(`,"subject":`):]
+	return pre, post, nil
+}
+
+// queueAudit queues the appending of the recorded audit entries to the
+// tenant's chain (audit_append, migration 00009): the head is locked by that
+// one statement, which the caller sends last before COMMIT, so concurrent
+// commands of a tenant serialise for as short as possible.
+func (tx *Tx) queueAudit(w *writes) error {
 	if len(tx.audits) == 0 {
 		return nil
-	}
-	var seq int64
-	var prev []byte
-	err := tx.QueryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE`, tx.tenant.ID).Scan(&seq, &prev)
-	if errors.Is(err, pgx.ErrNoRows) {
-		seq, prev = 0, make([]byte, sha256.Size)
-		if _, err := tx.Exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`, tx.tenant.ID, prev); err != nil {
-			return fmt.Errorf("audit head: %w", err)
-		}
-		if err := tx.QueryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE`, tx.tenant.ID).Scan(&seq, &prev); err != nil {
-			return fmt.Errorf("audit head: %w", err)
-		}
-	} else if err != nil {
-		return fmt.Errorf("audit head: %w", err)
 	}
 	actor := tx.actor.EmployeeID
 	if tx.actor.System {
 		actor = "system"
 	}
 	at := time.Now().UTC().Truncate(time.Microsecond)
-	batch := &pgx.Batch{}
-	for _, a := range tx.audits {
-		seq++
-		e := AuditEntry{Seq: seq, At: at, Actor: actor, Via: string(tx.actor.Via), Action: a.action, Subject: a.subject,
+	n := len(tx.audits)
+	actions, subjects := make([]string, n), make([]string, n)
+	befores, afters := make([]*string, n), make([]*string, n)
+	pres, posts := make([][]byte, n), make([][]byte, n)
+	for i, a := range tx.audits {
+		e := AuditEntry{At: at, Actor: actor, Via: string(tx.actor.Via), Action: a.action, Subject: a.subject,
 			Before: jsonb(a.before), After: jsonb(a.after), RequestID: tx.actor.RequestID, IP: tx.actor.IP}
-		payload, err := canonical(tx.tenant.ID, e)
+		pre, post, err := splitPayload(tx.tenant.ID, e)
 		if err != nil {
 			return fmt.Errorf("audit payload: %w", err)
 		}
-		hash := chainHash(prev, payload)
-		batch.Queue(`INSERT INTO audit_log (tenant_id, seq, at, actor, via, action, subject, before, after, request_id, ip, prev_hash, hash)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-			tx.tenant.ID, seq, at, e.Actor, e.Via, e.Action, e.Subject, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.IP, prev, hash)
-		prev = hash
+		actions[i], subjects[i], pres[i], posts[i] = e.Action, e.Subject, pre, post
+		befores[i], afters[i] = jsonText(e.Before), jsonText(e.After)
 	}
-	batch.Queue(`UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1`, tx.tenant.ID, seq, prev)
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return fmt.Errorf("append audit: %w", err)
-	}
+	w.queue("append audit", `SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		tx.tenant.ID, at, actor, string(tx.actor.Via), tx.actor.RequestID, tx.actor.IP, actions, subjects, befores, afters, pres, posts)
 	tx.audits = nil
 	return nil
+}
+
+// jsonText is a JSON document as a nullable text parameter.
+func jsonText(b []byte) *string {
+	if len(b) == 0 {
+		return nil
+	}
+	s := string(b)
+	return &s
 }
 
 func nullJSON(b []byte) any {
@@ -162,15 +196,24 @@ func (s *Store) VerifyAudit(ctx context.Context, actor domain.Actor, progress fu
 			return fmt.Errorf("audit head: %w", err)
 		}
 		res.HeadHash = fmt.Sprintf("%x", headHash)
+		// The chain starts at seq 1 from a zero hash, or where the last
+		// retention purge left its anchor.
+		var expect int64 = 1
+		prev := make([]byte, sha256.Size)
+		var anchorSeq int64
+		var anchorHash []byte
+		switch err := tx.QueryRow(ctx, `SELECT through_seq, hash FROM audit_anchors WHERE tenant_id = $1`, tx.tenant.ID).Scan(&anchorSeq, &anchorHash); {
+		case err == nil:
+			expect, prev = anchorSeq+1, anchorHash
+		case !errors.Is(err, pgx.ErrNoRows):
+			return fmt.Errorf("audit anchor: %w", err)
+		}
 		rows, err := tx.Query(ctx, `SELECT seq, at, actor, via, action, subject, before, after, request_id, ip, prev_hash, hash
 			FROM audit_log WHERE tenant_id = $1 ORDER BY seq`, tx.tenant.ID)
 		if err != nil {
 			return fmt.Errorf("read audit log: %w", err)
 		}
 		defer rows.Close()
-		var prev []byte
-		var expect int64 = 0
-		first := true
 		for rows.Next() {
 			var e AuditEntry
 			var before, after []byte
@@ -179,10 +222,6 @@ func (s *Store) VerifyAudit(ctx context.Context, actor domain.Actor, progress fu
 			}
 			e.Before, e.After = before, after
 			res.Entries++
-			if first {
-				// Entries before the oldest one may have been purged by retention.
-				prev, expect, first = e.PrevHash, e.Seq, false
-			}
 			if e.Seq != expect {
 				res.Problems = append(res.Problems, fmt.Sprintf("entry %d missing (next is %d)", expect, e.Seq))
 			}

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -67,6 +68,16 @@ type Store struct {
 	river *river.Client[pgx.Tx]
 	authz *authz.Authorizer
 	log   *slog.Logger
+	// route selects routing rules with each condition compiled once.
+	route domain.RuleSelector
+	// zones caches loaded time zones by name (loading reads the zone database).
+	zones sync.Map
+	// commitBeforeFlush: see Options.CommitBeforeFlush.
+	commitBeforeFlush bool
+	// receipts reads uploaded receipts; nil when the server has no OCR.
+	receipts ReceiptReader
+	// know holds knowledge search's embedder, index and answerer.
+	know KnowledgeOptions
 	// Now is the clock; evals and tests set it.
 	Now func() time.Time
 }
@@ -79,6 +90,23 @@ type Options struct {
 	Work bool
 	// Webhook delivery client timeout.
 	WebhookTimeout time.Duration
+	// Receipts checks uploads and reads them in the OCR job; without it
+	// receipt uploads are refused.
+	Receipts ReceiptReader
+	// Knowledge configures knowledge search; the zero value is the offline
+	// embedder with the exact index.
+	Knowledge KnowledgeOptions
+	// CommitBeforeFlush commits a command's own transaction without waiting
+	// for its WAL flush, then waits for the flush in the same round trip,
+	// before the command returns (Tx.commit). The tenant's audit chain lock
+	// is so released before the disk sync instead of after it, and commands
+	// of one tenant stop queueing behind each other's syncs. A caller is
+	// still answered only once its change is durable, and any later write
+	// that saw the change is durable only with it (the WAL is ordered); but
+	// other sessions may read the change up to one flush before it is
+	// durable, as on a primary that waits for a synchronous standby. Each
+	// command then also uses a second transaction id.
+	CommitBeforeFlush bool
 }
 
 // New returns a store over pool. Call Start to process jobs when opts.Work is set.
@@ -91,17 +119,31 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Store{pool: pool, authz: az, log: log, Now: time.Now}
+	s := &Store{pool: pool, authz: az, log: log, Now: time.Now, receipts: opts.Receipts, commitBeforeFlush: opts.CommitBeforeFlush}
+	if s.know, err = opts.Knowledge.withDefaults(); err != nil {
+		return nil, err
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deadlineWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
 	river.AddWorker(workers, &webhookWorker{s: s, timeout: opts.WebhookTimeout})
+	river.AddWorker(workers, &ocrWorker{s: s})
+	river.AddWorker(workers, &embedWorker{s: s})
+	river.AddWorker(workers, &housekeepingWorker{s: s})
 	cfg := &river.Config{Workers: workers, Logger: log}
 	if opts.Work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
+		if opts.Receipts != nil {
+			cfg.Queues[queueOCR] = river.QueueConfig{MaxWorkers: max(1, opts.Receipts.Workers())}
+		}
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(5*time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) {
+					return housekeepingArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: 24 * time.Hour}}
+				},
 				&river.PeriodicJobOpts{RunOnStart: true}),
 		}
 	}
@@ -132,9 +174,21 @@ type Tx struct {
 	loc    *time.Location
 	cal    domain.WorkCalendar
 	now    time.Time
-	audits []auditRecord
-	notes  []notification
-	hooks  []hookEvent
+	own    bool // the command's own transaction, not a savepoint: commit sends COMMIT
+	// noWebhooks: the tenant had no active webhook when the transaction
+	// began, so emitted events need no delivery and commit no round trip.
+	noWebhooks bool
+	// tail holds writes deferred to the commit's round trip (see
+	// startApprovalAfter).
+	tail writes
+	// away is who among the requester's managers is away today, read ahead
+	// (queueManagersAway).
+	away *awaySet
+	// rulesRead holds routing rules a batch read ahead (queueRules), by kind.
+	rulesRead map[string][]domain.Rule
+	audits    []auditRecord
+	notes     []notification
+	hooks     []hookEvent
 }
 
 // principal returns the actor as an authorization principal.
@@ -176,22 +230,20 @@ func retryable(err error) bool {
 }
 
 func (s *Store) runOnce(ctx context.Context, actor domain.Actor, fn func(tx *Tx) error) error {
-	ptx, err := s.pool.Begin(ctx)
+	ptx, own, end, err := s.beginTenant(ctx, actor.TenantID)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
-	defer ptx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after commit this is a no-op
-	tx := &Tx{Tx: ptx, s: s, actor: actor, now: s.Now()}
+	defer end()
+	tx := &Tx{Tx: ptx, s: s, own: own, actor: actor, now: s.Now()}
 	var settings []byte
 	var me domain.Employee
 	var empID *string
-	err = ptx.QueryRow(ctx, `SELECT set_config('role', 'banli_app', true), set_config('app.tenant_id', $1, true)`, actor.TenantID).Scan(new(string), new(string))
-	if err != nil {
-		return fmt.Errorf("enter tenant: %w", err)
-	}
-	err = ptx.QueryRow(ctx, `SELECT t.id::text, t.name, t.settings, e.id, coalesce(e.name,''), coalesce(e.roles,'{}'), coalesce(e.manager_path,'{}'), coalesce(e.department,''), coalesce(e.manager,''), coalesce(e.active,false)
+	var webhooks bool
+	err = ptx.QueryRow(ctx, `SELECT t.id::text, t.name, t.settings, e.id, coalesce(e.name,''), coalesce(e.roles,'{}'), coalesce(e.manager_path,'{}'), coalesce(e.department,''), coalesce(e.manager,''), coalesce(e.active,false),
+		  EXISTS (SELECT 1 FROM webhooks w WHERE w.tenant_id = t.id AND w.active)
 		FROM tenants t LEFT JOIN employees e ON e.tenant_id = t.id AND e.id = $2
-		WHERE t.id = $1`, actor.TenantID, actor.EmployeeID).Scan(&tx.tenant.ID, &tx.tenant.Name, &settings, &empID, &me.Name, &me.Roles, &me.ManagerPath, &me.Department, &me.Manager, &me.Active)
+		WHERE t.id = $1`, actor.TenantID, actor.EmployeeID).Scan(&tx.tenant.ID, &tx.tenant.Name, &settings, &empID, &me.Name, &me.Roles, &me.ManagerPath, &me.Department, &me.Manager, &me.Active, &webhooks)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return domain.Errorf(domain.EUnauthorized, "unknown tenant")
 	}
@@ -208,16 +260,148 @@ func (s *Store) runOnce(ctx context.Context, actor domain.Actor, fn func(tx *Tx)
 		me.ID = *empID
 	}
 	tx.me = me
-	tx.loc = tx.tenant.Settings.Location()
-	tx.cal = tx.tenant.Settings.Calendar()
+	tx.noWebhooks = !webhooks
+	tx.loc = s.location(tx.tenant.Settings)
+	tx.cal = tx.tenant.Settings.CalendarIn(tx.loc)
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := tx.flush(ctx); err != nil {
+	if rehearsing(ctx) {
+		// Nothing of a rehearsal is kept, so it appends nothing to the audit
+		// chain and does not take the chain's lock.
+		return ptx.Commit(ctx)
+	}
+	return tx.commit(ctx)
+}
+
+// location returns the tenant's time zone (Settings.Location), loaded once per name.
+func (s *Store) location(settings domain.Settings) *time.Location {
+	if loc, ok := s.zones.Load(settings.Timezone); ok {
+		return loc.(*time.Location)
+	}
+	loc := settings.Location()
+	s.zones.Store(settings.Timezone, loc)
+	return loc
+}
+
+// enterTenantSQL makes a transaction act for a tenant: as banli_app, with
+// row-level security keyed by app.tenant_id.
+const enterTenantSQL = `SELECT set_config('role', 'banli_app', true), set_config('app.tenant_id', $1, true)`
+
+// beginTenant starts a command's transaction acting for tenant: a savepoint
+// of the shared transaction inside Atomically or Rehearse, else a transaction
+// of its own on a pooled connection (own is true). An own transaction's BEGIN
+// travels with the tenant settings in one round trip, and its COMMIT with the
+// audit append (see Tx.commit). end rolls back what was not committed and
+// returns the connection to the pool.
+func (s *Store) beginTenant(ctx context.Context, tenant string) (ptx pgx.Tx, own bool, end func(), err error) {
+	if unitOf(ctx) != nil {
+		ptx, err := s.begin(ctx)
+		if err != nil {
+			return nil, false, nil, fmt.Errorf("begin: %w", err)
+		}
+		end := func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) } // after commit this is a no-op
+		if _, err := ptx.Exec(ctx, enterTenantSQL, tenant); err != nil {
+			end()
+			return nil, false, nil, fmt.Errorf("enter tenant: %w", err)
+		}
+		return ptx, false, end, nil
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("begin: %w", err)
+	}
+	var opts pgx.TxOptions
+	if isUUID(tenant) {
+		// The id is a plain UUID, so it can be spelled in the statement: one
+		// simple-protocol round trip runs both.
+		opts.BeginQuery = "BEGIN; " + strings.Replace(enterTenantSQL, "$1", "'"+tenant+"'", 1)
+	}
+	ptx, err = conn.BeginTx(ctx, opts)
+	if err != nil {
+		conn.Release()
+		return nil, false, nil, fmt.Errorf("begin: %w", err)
+	}
+	end = func() {
+		// A transaction that Tx.commit committed in its last batch leaves
+		// the connection idle; anything else is rolled back.
+		if conn.Conn().PgConn().TxStatus() != 'I' {
+			_ = ptx.Rollback(context.WithoutCancel(ctx))
+		}
+		conn.Release()
+	}
+	if opts.BeginQuery == "" {
+		if _, err := ptx.Exec(ctx, enterTenantSQL, tenant); err != nil {
+			end()
+			return nil, false, nil, fmt.Errorf("enter tenant: %w", err)
+		}
+	}
+	return ptx, true, end, nil
+}
+
+// isUUID reports whether s is a UUID in its canonical text form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// commit writes what the command recorded (writes it deferred, inbox
+// messages, webhook deliveries, audit entries) and commits. The audit
+// append, which takes the tenant's chain lock, is the last statement; in a
+// transaction of its own, COMMIT follows it in the same batch, so the lock is
+// held for the append and the commit's WAL flush but for no round trip to
+// the application.
+func (tx *Tx) commit(ctx context.Context) error {
+	w := &tx.tail
+	if err := tx.flushNotifications(ctx, w); err != nil {
 		return err
 	}
-	if err := ptx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	chained := len(tx.audits) > 0
+	if err := tx.queueAudit(w); err != nil {
+		return err
+	}
+	if !tx.own {
+		if _, err := w.send(ctx, tx.Tx); err != nil {
+			return err
+		}
+		if err := tx.Tx.Commit(ctx); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		return nil
+	}
+	early := tx.s.commitBeforeFlush && chained
+	if early {
+		// See Options.CommitBeforeFlush.
+		w.queue("commit", `SELECT set_config('synchronous_commit', 'off', true)`)
+	}
+	w.queue("commit", "COMMIT")
+	commitAt := w.len() - 1
+	if early {
+		// After COMMIT, in an implicit transaction that writes WAL and so
+		// commits synchronously: its answer comes once the WAL is flushed
+		// past the command's commit.
+		w.queue("wait for the commit's flush", `SELECT pg_logical_emit_message(true, 'banli.durable', '')`)
+	}
+	tags, err := w.send(ctx, tx.Tx)
+	if err != nil {
+		return err
+	}
+	if tags[commitAt].String() == "ROLLBACK" {
+		// COMMIT of a transaction an earlier, ignored error had aborted.
+		return fmt.Errorf("commit: %w", pgx.ErrTxCommitRollback)
 	}
 	return nil
 }

@@ -43,11 +43,29 @@ func (tx *Tx) requestLeave(ctx context.Context, in domain.LeaveInput, id string)
 	if empID == "" {
 		empID = tx.me.ID
 	}
-	// Lock the employee so concurrent requests cannot both pass the overlap
-	// and balance checks.
+	// One round trip locks the employee, so concurrent requests cannot both
+	// pass the overlap and balance checks, and then, under that lock, reads
+	// their overlapping requests, the routing rules and which of their
+	// managers are away today. What it read is looked at only once the actor
+	// is authorized.
 	var emp domain.Employee
-	err = tx.QueryRow(ctx, `SELECT id, name, coalesce(department,''), coalesce(manager,''), manager_path, roles FROM employees WHERE tenant_id = $1 AND id = $2 AND active FOR UPDATE`,
-		tx.tenant.ID, empID).Scan(&emp.ID, &emp.Name, &emp.Department, &emp.Manager, &emp.ManagerPath, &emp.Roles)
+	var existing []domain.LeaveRequest
+	b := &pgx.Batch{}
+	b.Queue(`SELECT id, name, coalesce(department,''), coalesce(manager,''), manager_path, roles FROM employees WHERE tenant_id = $1 AND id = $2 AND active FOR UPDATE`,
+		tx.tenant.ID, empID).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&emp.ID, &emp.Name, &emp.Department, &emp.Manager, &emp.ManagerPath, &emp.Roles)
+	})
+	b.Queue(`SELECT `+leaveCols+` FROM leave_requests WHERE tenant_id = $1 AND employee = $2 AND status IN ('pending','approved') AND id <> $5
+		AND start_date <= $4 AND end_date >= $3`, tx.tenant.ID, empID, in.Start, in.End, id).Query(func(rows pgx.Rows) error {
+		var err error
+		if existing, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.LeaveRequest, error) { return scanLeave(r) }); err != nil {
+			return fmt.Errorf("overlap check: %w", err)
+		}
+		return nil
+	})
+	tx.queueRules(b, domain.KindLeave)
+	tx.queueManagersAway(b, empID, func() []string { return emp.ManagerPath })
+	err = tx.SendBatch(ctx, b).Close()
 	if err := notFound(err, "employee", empID); err != nil {
 		return domain.LeaveRequest{}, err
 	}
@@ -60,15 +78,6 @@ func (tx *Tx) requestLeave(ctx context.Context, in domain.LeaveInput, id string)
 	}
 	lr := domain.LeaveRequest{Employee: emp.ID, LeaveType: in.LeaveType, Start: in.Start, End: in.End, StartHalf: in.StartHalf, EndHalf: in.EndHalf,
 		Days: days, Reason: in.Reason, Certificate: in.Certificate, Urgent: in.Urgent, Status: domain.StatusPending, CreatedAt: tx.now}
-	rows, err := tx.Query(ctx, `SELECT `+leaveCols+` FROM leave_requests WHERE tenant_id = $1 AND employee = $2 AND status IN ('pending','approved') AND id <> $5
-		AND start_date <= $4 AND end_date >= $3`, tx.tenant.ID, emp.ID, in.Start, in.End, id)
-	if err != nil {
-		return lr, fmt.Errorf("overlap check: %w", err)
-	}
-	existing, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.LeaveRequest, error) { return scanLeave(r) })
-	if err != nil {
-		return lr, fmt.Errorf("overlap check: %w", err)
-	}
 	for _, o := range existing {
 		if domain.LeaveOverlaps(lr, o) {
 			return lr, domain.Errorf(domain.EConflict, "this overlaps your %s leave %s (%s to %s, %s)", o.LeaveType, o.ID, o.Start, o.End, o.Status)
@@ -87,25 +96,26 @@ func (tx *Tx) requestLeave(ctx context.Context, in domain.LeaveInput, id string)
 		}
 	}
 	needCert := setting.CertificateAfterDays > 0 && days > setting.CertificateAfterDays && in.Certificate == ""
+	// The request is saved (and its balance reserved) in the same round trip
+	// as its approval is opened.
+	save := &writes{}
 	if id == "" {
 		lr.ID = newID("lr")
-		_, err = tx.Exec(ctx, `INSERT INTO leave_requests (tenant_id, id, employee, leave_type, start_date, end_date, start_half, end_half, days, reason, certificate, urgent, status, created_at)
+		save.queue("save leave request", `INSERT INTO leave_requests (tenant_id, id, employee, leave_type, start_date, end_date, start_half, end_half, days, reason, certificate, urgent, status, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
 			tx.tenant.ID, lr.ID, lr.Employee, lr.LeaveType, lr.Start, lr.End, lr.StartHalf, lr.EndHalf, lr.Days, lr.Reason, lr.Certificate, lr.Urgent, lr.Status, tx.now)
 	} else {
 		lr.ID = id
-		_, err = tx.Exec(ctx, `UPDATE leave_requests SET leave_type=$3, start_date=$4, end_date=$5, start_half=$6, end_half=$7, days=$8, reason=$9, certificate=$10, urgent=$11, status=$12, updated_at=now()
+		save.queue("save leave request", `UPDATE leave_requests SET leave_type=$3, start_date=$4, end_date=$5, start_half=$6, end_half=$7, days=$8, reason=$9, certificate=$10, urgent=$11, status=$12, updated_at=now()
 			WHERE tenant_id = $1 AND id = $2`, tx.tenant.ID, id, lr.LeaveType, lr.Start, lr.End, lr.StartHalf, lr.EndHalf, lr.Days, lr.Reason, lr.Certificate, lr.Urgent, lr.Status)
-	}
-	if err != nil {
-		return lr, fmt.Errorf("save leave request: %w", err)
 	}
 	if needCert {
 		// Returned at once, naming what is missing, so nobody's queue holds
 		// a request that cannot be approved as it stands.
 		lr.Status = domain.StatusReturned
-		if _, err := tx.Exec(ctx, `UPDATE leave_requests SET status = 'returned' WHERE tenant_id = $1 AND id = $2`, tx.tenant.ID, lr.ID); err != nil {
-			return lr, fmt.Errorf("return leave request: %w", err)
+		save.queue("return leave request", `UPDATE leave_requests SET status = 'returned' WHERE tenant_id = $1 AND id = $2`, tx.tenant.ID, lr.ID)
+		if _, err := save.send(ctx, tx.Tx); err != nil {
+			return lr, err
 		}
 		msg := fmt.Sprintf("病假超過 %s 日須附醫生證明 / sick leave over %s days needs a medical certificate", num(setting.CertificateAfterDays), num(setting.CertificateAfterDays))
 		tx.audit("leave.request", "leave:"+lr.ID, nil, lr)
@@ -114,15 +124,13 @@ func (tx *Tx) requestLeave(ctx context.Context, in domain.LeaveInput, id string)
 		return lr, nil
 	}
 	if setting.NeedsBalance {
-		if _, err := tx.Exec(ctx, `UPDATE leave_balances SET pending = pending + $5 WHERE tenant_id = $1 AND employee = $2 AND leave_type = $3 AND year = $4`,
-			tx.tenant.ID, emp.ID, lr.LeaveType, year, days); err != nil {
-			return lr, fmt.Errorf("reserve balance: %w", err)
-		}
+		save.queue("reserve balance", `UPDATE leave_balances SET pending = pending + $5 WHERE tenant_id = $1 AND employee = $2 AND leave_type = $3 AND year = $4`,
+			tx.tenant.ID, emp.ID, lr.LeaveType, year, days)
 	}
 	tx.audit("leave.request", "leave:"+lr.ID, nil, lr)
 	tx.emit("leave.submitted", lr)
 	summary := fmt.Sprintf("%s %s %s–%s (%s days)", emp.Name, lr.LeaveType, lr.Start, lr.End, num(days))
-	return lr, tx.startApproval(ctx, domain.KindLeave, lr.ID, emp,
+	return lr, tx.startApprovalAfter(ctx, save, id == "", domain.KindLeave, lr.ID, emp,
 		domain.RouteInput{Days: days, LeaveType: lr.LeaveType, Department: emp.Department, Urgent: lr.Urgent}, summary)
 }
 
@@ -313,7 +321,10 @@ func (s *Store) ListLeave(ctx context.Context, actor domain.Actor, f LeaveFilter
 			var l domain.LeaveRequest
 			return l, r.Scan(&l.ID, &l.Employee, &l.LeaveType, &l.Start, &l.End, &l.StartHalf, &l.EndHalf, &l.Days, &l.Reason, &l.Certificate, &l.Urgent, &l.Status, &l.CreatedAt, &l.Masked)
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.refuseHidden(ctx, f.Employee, len(out), "leave requests", domain.RoleHR)
 	})
 	return out, err
 }

@@ -36,66 +36,63 @@ func (tx *Tx) emit(event string, payload any) {
 	tx.hooks = append(tx.hooks, hookEvent{event, payload})
 }
 
-func (tx *Tx) flushNotifications(ctx context.Context) error {
-	if len(tx.notes) > 0 {
-		batch := &pgx.Batch{}
-		for _, n := range tx.notes {
-			batch.Queue(`INSERT INTO notifications (tenant_id, employee, kind, title, body, subject) VALUES ($1,$2,$3,$4,$5,$6)`,
-				tx.tenant.ID, n.employee, n.kind, n.title, n.body, n.subject)
-		}
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return fmt.Errorf("notify: %w", err)
-		}
-		tx.notes = nil
+// flushNotifications queues the recorded inbox messages into w. Webhook
+// deliveries cannot wait for the caller's batch, since their jobs need the
+// delivery ids: when the command emitted events and the tenant has webhooks,
+// w is sent now with one INSERT ... SELECT per event (a delivery for each
+// subscribed endpoint), the jobs are enqueued, and w is left empty.
+func (tx *Tx) flushNotifications(ctx context.Context, w *writes) error {
+	for _, n := range tx.notes {
+		w.queue("notify", `INSERT INTO notifications (tenant_id, employee, kind, title, body, subject) VALUES ($1,$2,$3,$4,$5,$6)`,
+			tx.tenant.ID, n.employee, n.kind, n.title, n.body, n.subject)
 	}
-	if len(tx.hooks) == 0 {
+	tx.notes = nil
+	if len(tx.hooks) == 0 || tx.noWebhooks {
+		tx.hooks = nil
 		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT id, events FROM webhooks WHERE tenant_id = $1 AND active`, tx.tenant.ID)
-	if err != nil {
-		return fmt.Errorf("load webhooks: %w", err)
-	}
-	type hook struct {
-		id     string
-		events []string
-	}
-	hooks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (hook, error) {
-		var h hook
-		return h, r.Scan(&h.id, &h.events)
-	})
-	if err != nil {
-		return fmt.Errorf("load webhooks: %w", err)
-	}
 	for _, ev := range tx.hooks {
-		for _, h := range hooks {
-			if !subscribed(h.events, ev.event) {
-				continue
-			}
-			body := jsonb(map[string]any{"event": ev.event, "tenant": tx.tenant.ID, "at": tx.now.UTC().Format(time.RFC3339), "data": ev.payload})
-			var id int64
-			if err := tx.QueryRow(ctx, `INSERT INTO webhook_deliveries (tenant_id, webhook_id, event, payload) VALUES ($1,$2,$3,$4) RETURNING id`,
-				tx.tenant.ID, h.id, ev.event, body).Scan(&id); err != nil {
+		body := jsonb(map[string]any{"event": ev.event, "tenant": tx.tenant.ID, "at": tx.now.UTC().Format(time.RFC3339), "data": ev.payload})
+		w.b.Queue(`INSERT INTO webhook_deliveries (tenant_id, webhook_id, event, payload)
+			SELECT $1, id, $2::text, $3::jsonb FROM webhooks
+			WHERE tenant_id = $1 AND active AND (cardinality(events) = 0 OR $2::text = ANY(events) OR '*' = ANY(events))
+			RETURNING id`, tx.tenant.ID, ev.event, body)
+	}
+	br := tx.SendBatch(ctx, &w.b)
+	var jobs []river.InsertManyParams
+	err := func() error {
+		if _, err := w.read(br); err != nil {
+			return err
+		}
+		for range tx.hooks {
+			rows, err := br.Query()
+			if err != nil {
 				return fmt.Errorf("queue webhook: %w", err)
 			}
-			if _, err := tx.s.river.InsertTx(ctx, tx.Tx, webhookArgs{TenantID: tx.tenant.ID, DeliveryID: id}, nil); err != nil {
-				return fmt.Errorf("enqueue webhook: %w", err)
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return fmt.Errorf("queue webhook: %w", err)
 			}
+			for _, id := range ids {
+				jobs = append(jobs, river.InsertManyParams{Args: webhookArgs{TenantID: tx.tenant.ID, DeliveryID: id}})
+			}
+		}
+		return nil
+	}()
+	if cerr := br.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("queue webhook: %w", cerr)
+	}
+	w.reset()
+	if err != nil {
+		return err
+	}
+	if len(jobs) > 0 {
+		if _, err := tx.s.river.InsertManyTx(ctx, tx.Tx, jobs); err != nil {
+			return fmt.Errorf("enqueue webhook: %w", err)
 		}
 	}
 	tx.hooks = nil
 	return nil
-}
-
-func subscribed(events []string, ev string) bool {
-	if len(events) == 0 {
-		return true
-	}
-	for _, e := range events {
-		if e == ev || e == "*" {
-			return true
-		}
-	}
-	return false
 }
 
 // Sign returns the X-Banli-Signature header value for a webhook body:
