@@ -30,6 +30,10 @@ type Store interface {
 	ClaimProposal(ctx context.Context, actor domain.Actor, id, digest, code string) (domain.Proposal, error)
 	FinishProposal(ctx context.Context, actor domain.Actor, id string, result []byte, execErr string) (domain.Proposal, error)
 	CancelProposal(ctx context.Context, actor domain.Actor, id string) (domain.Proposal, error)
+	FailProposal(ctx context.Context, actor domain.Actor, id, reason string) (domain.Proposal, error)
+	// Atomically runs fn so that the store commands it calls commit
+	// together or not at all.
+	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // Planner proposes tool calls for one user turn. It sees only the user's
@@ -161,10 +165,51 @@ func directory(e *tools.Env) *people.Directory {
 // Chat plans one user message in a conversation (a new one when
 // conversationID is empty), runs its read-only calls, turns its mutating
 // calls into proposals and returns the reply. Only the user's message
-// reaches the planner; tool results are shown to the user, never planned on.
+// reaches the planner as instructions; a model-backed planner may run
+// read-only tools as the actor (Request.Read) and gets their results as
+// quoted data only.
 func (s *Service) Chat(ctx context.Context, actor domain.Actor, conversationID, message string) (Reply, error) {
+	return s.Converse(ctx, actor, Message{ConversationID: conversationID, Text: message})
+}
+
+// Message is one user message with what came with it.
+type Message struct {
+	// ConversationID continues a conversation; empty starts a new one.
+	ConversationID string
+	Text           string
+	// Attachments are ids of receipts the user uploaded with the message
+	// ("claim this receipt").
+	Attachments []string
+	// Via is how the message arrived (chat by default, voice).
+	Via domain.Via
+	// Progress, when set, receives the parts of the reply as they are
+	// known: the planner's calls, then each read-only result.
+	Progress func(Event)
+}
+
+// Event is a part of a reply in the making (see Message.Progress).
+type Event struct {
+	// Kind is "planned" (Calls and PlanLatency set) or "result" (Result set).
+	Kind        string         `json:"kind"`
+	Calls       []builtin.Call `json:"calls,omitempty"`
+	PlanLatency time.Duration  `json:"plan_latency,omitempty"`
+	Result      *CallResult    `json:"result,omitempty"`
+}
+
+func (m Message) emit(e Event) {
+	if m.Progress != nil {
+		m.Progress(e)
+	}
+}
+
+// Converse is Chat with attachments, a channel and progress events.
+func (s *Service) Converse(ctx context.Context, actor domain.Actor, m Message) (Reply, error) {
 	actor.Via = domain.ViaChat
-	conv, err := s.store.OpenConversation(ctx, actor, conversationID)
+	if m.Via != "" {
+		actor.Via = m.Via
+	}
+	message := m.Text
+	conv, err := s.store.OpenConversation(ctx, actor, m.ConversationID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("agent: conversation: %w", err)
 	}
@@ -180,7 +225,8 @@ func (s *Service) Chat(ctx context.Context, actor domain.Actor, conversationID, 
 		}
 	}
 	req := builtin.Request{Utterance: message, Now: env.Now, Locale: tenant.Settings.Locale, Currency: tenant.Settings.Currency,
-		Actor: actor.EmployeeID, Dir: directory(env), Lookup: lookup{b: s.backend, actor: actor, now: env.Now}, State: state}
+		Actor: actor.EmployeeID, Dir: directory(env), Lookup: lookup{b: s.backend, actor: actor, now: env.Now}, State: state, Attachments: m.Attachments,
+		Check: s.planCheck(env), Read: s.planRead(actor, env)}
 	t0 := time.Now()
 	plan, err := s.planner.Plan(ctx, req)
 	latency := time.Since(t0)
@@ -189,6 +235,7 @@ func (s *Service) Chat(ctx context.Context, actor domain.Actor, conversationID, 
 	}
 	lang := tools.Lang(plan.Lang)
 	reply := Reply{ConversationID: conv.ID, Lang: plan.Lang, Clarify: plan.Clarify, Calls: plan.Calls, PlanLatency: latency}
+	m.emit(Event{Kind: "planned", Calls: plan.Calls, PlanLatency: latency})
 	var texts []string
 	var inputs []domain.ProposalInput
 	for _, c := range plan.Calls {
@@ -205,6 +252,21 @@ func (s *Service) Chat(ctx context.Context, actor domain.Actor, conversationID, 
 			continue
 		}
 		if tool.Mutating {
+			// What the proposal shows and binds (the tasks of a meeting).
+			if err := tool.Prepare(ctx, s.backend, actor, env, args); err != nil {
+				r := failed(c, err)
+				reply.Results = append(reply.Results, r)
+				texts = append(texts, refusal(lang, r))
+				continue
+			}
+			if r, err := s.rehearse(ctx, tool, actor, env, args); err != nil {
+				return Reply{}, err
+			} else if r != nil {
+				r.Tool, r.Args = c.Tool, c.Args
+				reply.Results = append(reply.Results, *r)
+				texts = append(texts, refusal(lang, *r))
+				continue
+			}
 			canon, err := tools.Canonical(args)
 			if err != nil {
 				return Reply{}, fmt.Errorf("agent: %w", err)
@@ -220,13 +282,15 @@ func (s *Service) Chat(ctx context.Context, actor domain.Actor, conversationID, 
 			texts = append(texts, refusal(lang, r))
 			continue
 		}
-		reply.Results = append(reply.Results, CallResult{Tool: c.Tool, Args: c.Args, Text: res.Text, Data: res.Data})
+		r := CallResult{Tool: c.Tool, Args: c.Args, Text: res.Text, Data: res.Data}
+		reply.Results = append(reply.Results, r)
+		m.emit(Event{Kind: "result", Result: &r})
 		texts = append(texts, res.Text)
 	}
 	switch {
 	case plan.Question != "":
 		texts = append(texts, plan.Question)
-	case plan.Reply != "" && len(plan.Calls) == 0:
+	case plan.Reply != "": // with calls too: a planner's note (a fall-back, a refused call)
 		texts = append(texts, plan.Reply)
 	}
 	if len(inputs) > 0 {
@@ -251,6 +315,30 @@ func (s *Service) Chat(ctx context.Context, actor domain.Actor, conversationID, 
 	return reply, nil
 }
 
+// rehearse runs a mutating call in a transaction that is rolled back, when
+// the backend can, so a call the actor may not make, or one the domain would
+// refuse (a double booking, too few days left), is refused now instead of
+// being proposed. It returns the refusal, or nil when the call would
+// succeed. Execution after confirmation authorizes and validates again.
+func (s *Service) rehearse(ctx context.Context, tool tools.Tool, actor domain.Actor, env *tools.Env, args tools.Args) (*CallResult, error) {
+	r, ok := s.backend.(tools.Rehearser)
+	if !ok {
+		return nil, nil
+	}
+	err := r.Rehearse(ctx, func(ctx context.Context) error {
+		_, err := tool.Execute(ctx, s.backend, actor, env, "", args)
+		return err
+	})
+	var de *domain.Error
+	switch {
+	case err == nil:
+		return nil, nil
+	case errors.As(err, &de) && de.Code != domain.EInternal:
+		return &CallResult{Error: de.Message, Code: de.Code}, nil
+	}
+	return nil, fmt.Errorf("agent: rehearse %s: %w", tool.Name, err)
+}
+
 // Outcome is the result of a confirmed proposal.
 type Outcome struct {
 	ProposalID string          `json:"proposal_id"`
@@ -271,48 +359,67 @@ type Outcome struct {
 // returns the first result without executing again.
 func (s *Service) Confirm(ctx context.Context, actor domain.Actor, proposalID, digest, stepUp string) (Outcome, error) {
 	actor.Via = domain.ViaChat
-	p, err := s.store.ClaimProposal(ctx, actor, proposalID, digest, stepUp)
+	// Everything the tool needs is loaded before the transaction, so the
+	// confirmation holds one connection only.
+	env, _, err := s.env(ctx, actor)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("agent: confirm: %w", err)
+		return Outcome{}, err
 	}
-	out := Outcome{ProposalID: p.ID, Tool: p.Tool, Status: p.Status, Result: p.Result}
-	if p.Status == domain.ProposalExecuted {
-		out.Replayed = true
-		var r struct {
-			Text string `json:"text"`
+	var out Outcome
+	var execErr error
+	err = s.store.Atomically(ctx, func(ctx context.Context) error {
+		p, err := s.store.ClaimProposal(ctx, actor, proposalID, digest, stepUp)
+		if err != nil {
+			return fmt.Errorf("agent: confirm: %w", err)
 		}
-		_ = json.Unmarshal(p.Result, &r)
-		out.Text = r.Text
-		return out, nil
-	}
-	res, execErr := s.execute(ctx, actor, p)
-	var body []byte
-	msg := ""
+		out = Outcome{ProposalID: p.ID, Tool: p.Tool, Status: p.Status, Result: p.Result}
+		if p.Status == domain.ProposalExecuted {
+			out.Replayed = true
+			var r struct {
+				Text string `json:"text"`
+			}
+			_ = json.Unmarshal(p.Result, &r)
+			out.Text = r.Text
+			return nil
+		}
+		lang := ""
+		if c, err := s.store.OpenConversation(ctx, actor, p.Conversation); err == nil {
+			lang = c.Lang
+		}
+		res, err := s.execute(ctx, actor, env, lang, p)
+		if err != nil {
+			execErr = err
+			return err
+		}
+		body, err := json.Marshal(res)
+		if err != nil {
+			return fmt.Errorf("agent: encode result: %w", err)
+		}
+		fin, err := s.store.FinishProposal(ctx, actor, p.ID, body, "")
+		if err != nil {
+			return fmt.Errorf("agent: finish proposal: %w", err)
+		}
+		out.Status, out.Text, out.Result = fin.Status, res.Text, fin.Result
+		return nil
+	})
 	if execErr != nil {
-		msg = domain.ErrorMessage(execErr)
-	} else if body, err = json.Marshal(res); err != nil {
-		msg = "internal error"
-		execErr = fmt.Errorf("agent: encode result: %w", err)
+		// The claim was rolled back with the tool's work; record the failure
+		// on its own so the proposal cannot be confirmed again.
+		if _, err := s.store.FailProposal(ctx, actor, proposalID, domain.ErrorMessage(execErr)); err != nil {
+			return Outcome{}, errors.Join(fmt.Errorf("agent: execute: %w", execErr), fmt.Errorf("agent: record failure: %w", err))
+		}
+		return Outcome{}, fmt.Errorf("agent: execute: %w", execErr)
 	}
-	fin, err := s.store.FinishProposal(ctx, actor, p.ID, body, msg)
 	if err != nil {
-		return Outcome{}, errors.Join(execErr, fmt.Errorf("agent: finish proposal: %w", err))
+		return Outcome{}, err
 	}
-	if execErr != nil {
-		return Outcome{}, fmt.Errorf("agent: execute %s: %w", p.Tool, execErr)
-	}
-	out.Status, out.Text, out.Result = fin.Status, res.Text, fin.Result
 	return out, nil
 }
 
-func (s *Service) execute(ctx context.Context, actor domain.Actor, p domain.Proposal) (tools.Result, error) {
+func (s *Service) execute(ctx context.Context, actor domain.Actor, env *tools.Env, lang string, p domain.Proposal) (tools.Result, error) {
 	tool, ok := s.catalog.Tool(p.Tool)
 	if !ok || !tool.Mutating {
 		return tools.Result{}, domain.Errorf(domain.EInvalid, "unknown tool %s", p.Tool)
-	}
-	env, _, err := s.env(ctx, actor)
-	if err != nil {
-		return tools.Result{}, err
 	}
 	// The stored arguments are the ones the digest covers; check they still
 	// are before running them. jsonb reorders keys, so canonicalise first.
@@ -331,7 +438,7 @@ func (s *Service) execute(ctx context.Context, actor domain.Actor, p domain.Prop
 	if err != nil {
 		return tools.Result{}, err
 	}
-	return tool.Execute(ctx, s.backend, actor, env, "", args)
+	return tool.Execute(ctx, s.backend, actor, env, lang, args)
 }
 
 // Cancel withdraws one of the actor's pending proposals.

@@ -2,11 +2,13 @@ package agent_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/banlihq/banli/agent"
+	"github.com/banlihq/banli/agent/builtin"
 	"github.com/banlihq/banli/domain"
 	"github.com/banlihq/banli/fixture"
 	"github.com/banlihq/banli/postgres"
@@ -257,7 +259,7 @@ func TestStepUp(t *testing.T) {
 	if _, err := e.svc.Confirm(ctx, e.actor("e-102"), p.ID, p.Digest, "123456"); domain.ErrorCode(err) != domain.EForbidden {
 		t.Fatalf("without enrolment: want forbidden, got %v", err)
 	}
-	secret, err := e.st.EnrollTOTP(ctx, e.actor("e-102"))
+	secret, err := e.st.EnrollTOTP(ctx, e.actor("e-102"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,5 +273,97 @@ func TestStepUp(t *testing.T) {
 	out, err := e.svc.Confirm(ctx, e.actor("e-102"), p.ID, p.Digest, code)
 	if err != nil || out.Status != domain.ProposalExecuted {
 		t.Fatalf("valid code: %+v %v", out, err)
+	}
+}
+
+// crashingBackend runs the real commands, then loses the process's context
+// right after the tool's write: the moment between executing a proposal and
+// recording that it executed.
+type crashingBackend struct {
+	*postgres.Store
+	cancel context.CancelFunc
+}
+
+func (b *crashingBackend) RequestLeave(ctx context.Context, actor domain.Actor, in domain.LeaveInput) (domain.LeaveRequest, error) {
+	lr, err := b.Store.RequestLeave(ctx, actor, in)
+	b.cancel()
+	return lr, err
+}
+
+func TestConfirmationSurvivesACrashMidExecution(t *testing.T) {
+	e := setup(t)
+	before := e.leaveCount(t, "e-103")
+	r := e.propose(t, "e-103", "我想下個禮拜一至三放年假")
+	p := r.Proposals[0]
+
+	ctx, cancel := context.WithCancel(context.Background())
+	crashing := agent.New(e.st, agent.Options{Backend: &crashingBackend{Store: e.st, cancel: cancel}, Now: func() time.Time { return e.now }})
+	if _, err := crashing.Confirm(ctx, e.actor("e-103"), p.ID, p.Digest, ""); err == nil {
+		t.Fatal("a confirmation whose context died mid-execution reported success")
+	}
+	if n := e.leaveCount(t, "e-103"); n != before {
+		t.Fatalf("a half-done confirmation left %d leave requests, had %d", n, before)
+	}
+	got, err := e.st.GetProposal(context.Background(), e.actor("e-103"), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != domain.ProposalPending {
+		t.Fatalf("after the crash the proposal is %s, want pending so the user can confirm again", got.Status)
+	}
+	out, err := e.svc.Confirm(context.Background(), e.actor("e-103"), p.ID, p.Digest, "")
+	if err != nil || out.Status != domain.ProposalExecuted {
+		t.Fatalf("second confirmation: %+v %v", out, err)
+	}
+	if n := e.leaveCount(t, "e-103"); n != before+1 {
+		t.Fatalf("want exactly one leave request after confirming again, got %d (had %d)", n, before)
+	}
+}
+
+// scriptedPlanner proposes fixed calls whatever the user says: a stand-in
+// for a planner (a model, say) that proposes what it should not.
+type scriptedPlanner []builtin.Call
+
+func (p scriptedPlanner) Plan(ctx context.Context, req builtin.Request) (builtin.Plan, error) {
+	return builtin.Plan{Lang: "en", Calls: p}, nil
+}
+
+func TestCallsThatWouldBeRefusedAreNotProposed(t *testing.T) {
+	tests := []struct {
+		name  string
+		actor string
+		call  builtin.Call
+		code  domain.Code
+	}{
+		{"approving one's own leave", "e-107", builtin.Call{Tool: tools.Approve, Args: map[string]any{"request_id": "lr-101"}}, domain.EForbidden},
+		{"cancelling another's leave", "e-106", builtin.Call{Tool: tools.CancelLeave, Args: map[string]any{"request_id": "lr-101"}}, domain.ENotFound},
+		{"rejecting a claim one does not approve", "e-104", builtin.Call{Tool: tools.Reject, Args: map[string]any{"request_id": "ec-103", "reason": "missing receipts"}}, domain.ENotFound},
+		{"more leave than is left", "e-103", builtin.Call{Tool: tools.RequestLeave, Args: map[string]any{"leave_type": "annual", "start": "2026-12-01", "end": "2027-03-31"}}, domain.EInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := setup(t)
+			svc := agent.New(e.st, agent.Options{Planner: scriptedPlanner{tt.call}, Now: func() time.Time { return e.now }})
+			before := e.leaveCount(t, "e-107") + e.leaveCount(t, "e-103")
+			r, err := svc.Chat(context.Background(), e.actor(tt.actor), "", "anything")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Proposals) != 0 {
+				t.Fatalf("proposed %s, which the domain refuses (reply %q)", r.Proposals[0].Tool, r.Text)
+			}
+			if len(r.Results) != 1 || r.Results[0].Code == "" || r.Results[0].Error == "" {
+				t.Fatalf("want one refused call with its reason, got %+v", r.Results)
+			}
+			if tt.code != "" && r.Results[0].Code != tt.code {
+				t.Fatalf("want %s, got %s: %s", tt.code, r.Results[0].Code, r.Results[0].Error)
+			}
+			if !strings.Contains(r.Text, r.Results[0].Error) {
+				t.Fatalf("the reply does not say why: %q", r.Text)
+			}
+			if n := e.leaveCount(t, "e-107") + e.leaveCount(t, "e-103"); n != before {
+				t.Fatalf("rehearsing changed the leave requests: %d, had %d", n, before)
+			}
+		})
 	}
 }

@@ -147,3 +147,21 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Receipt reads an attached receipt's fields, when the backend holds
+// receipts; a receipt that cannot be used yet comes back with the reason.
+func (l lookup) Receipt(ctx context.Context, id string) (builtin.ReceiptRef, error) {
+	rs, ok := l.b.(tools.ReceiptSource)
+	if !ok {
+		return builtin.ReceiptRef{ID: id, Problem: "receipts are not available here"}, nil
+	}
+	f, err := rs.ScanReceipt(ctx, l.actor, id)
+	switch {
+	case err == nil:
+	case domain.ErrorCode(err) == domain.EConflict || domain.ErrorCode(err) == domain.ENotFound || domain.ErrorCode(err) == domain.EForbidden:
+		return builtin.ReceiptRef{ID: id, Problem: domain.ErrorMessage(err)}, nil
+	default:
+		return builtin.ReceiptRef{}, err
+	}
+	return builtin.ReceiptRef{ID: id, Merchant: f.Merchant, Date: f.Date, Total: f.Total, Currency: f.Currency}, nil
+}

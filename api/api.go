@@ -16,8 +16,12 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/banlihq/banli/agent"
 	"github.com/banlihq/banli/domain"
+	"github.com/banlihq/banli/knowledge"
+	"github.com/banlihq/banli/meeting"
 	"github.com/banlihq/banli/postgres"
+	"github.com/banlihq/banli/voice"
 )
 
 // Options configure the HTTP handler. The zero value works.
@@ -26,6 +30,9 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBody bounds a request body in bytes (default 1 MiB); larger bodies get 413.
 	MaxBody int64
+	// MaxUpload bounds a file upload (POST /v1/receipts) in bytes (default
+	// 21 MiB: the OCR limit of 20 MiB and the multipart framing).
+	MaxUpload int64
 	// Version is reported in the OpenAPI document and by /healthz.
 	Version string
 	// RequestTimeout bounds one /v1 request (default 30s). Idempotency leases
@@ -35,9 +42,21 @@ type Options struct {
 	// TrustProxy takes the client IP from X-Forwarded-For (first entry) or
 	// X-Real-Ip; set it only behind a proxy that overwrites those headers.
 	TrustProxy bool
+	// Voice transcribes POST /v1/voice; without it the route answers 503
+	// saying what to configure.
+	Voice *voice.Service
+	// Agent is the assistant behind /v1/chat and the proposal routes; by
+	// default one over the store with the built-in planner.
+	Agent *agent.Service
 	// VectorBackend names the embedding index in use ("pgvector", "exact"),
-	// reported by /readyz; empty until the index is wired in.
+	// reported by /readyz; by default the store's.
 	VectorBackend string
+	// Documents reads uploaded document files; without its PDF reader,
+	// PDF uploads are refused.
+	Documents knowledge.Reader
+	// MeetingSummarizer summarises recorded meetings; the built-in offline
+	// summariser by default.
+	MeetingSummarizer meeting.Summarizer
 }
 
 func (o *Options) defaults() {
@@ -46,6 +65,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxBody <= 0 {
 		o.MaxBody = 1 << 20
+	}
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = 21 << 20
 	}
 	if o.Version == "" {
 		o.Version = "dev"
@@ -62,12 +84,19 @@ type server struct {
 	log     *slog.Logger
 	metrics *metrics
 	mux     *http.ServeMux
+	agent   *agent.Service
 }
 
 // New returns the HTTP handler serving st.
 func New(st *postgres.Store, opts Options) http.Handler {
 	opts.defaults()
-	s := &server{st: st, opts: opts, log: opts.Logger, metrics: newMetrics(), mux: http.NewServeMux()}
+	if opts.VectorBackend == "" {
+		opts.VectorBackend = st.KnowledgeBackend()
+	}
+	s := &server{st: st, opts: opts, log: opts.Logger, metrics: newMetrics(), mux: http.NewServeMux(), agent: opts.Agent}
+	if s.agent == nil {
+		s.agent = agent.New(st, agent.Options{})
+	}
 
 	cfg := huma.DefaultConfig("banli API", opts.Version)
 	// No $schema links in bodies, no schema or CDN docs routes: /docs is ours.
@@ -111,6 +140,12 @@ func (s *server) routes(a huma.API) {
 	s.webhookRoutes(a)
 	s.tokenRoutes(a)
 	s.taskRoutes(a)
+	s.meetingRoutes(a)
+	s.knowledgeRoutes(a)
+	s.receiptRoutes(a)
+	s.chatRoutes(a)
+	s.feedRoutes(a)
+	s.voiceRoutes(a)
 }
 
 // errorStatuses lists the statuses documented on every operation.

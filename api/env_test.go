@@ -16,6 +16,7 @@ import (
 	"github.com/banlihq/banli/api"
 	"github.com/banlihq/banli/domain"
 	"github.com/banlihq/banli/fixture"
+	"github.com/banlihq/banli/knowledge"
 	"github.com/banlihq/banli/postgres"
 	"github.com/banlihq/banli/postgres/pgtest"
 	"github.com/banlihq/banli/seed"
@@ -35,12 +36,16 @@ type env struct {
 type envOpts struct {
 	work    bool // run River (webhook delivery)
 	maxBody int64
+	// receipts reads receipt uploads (nil: uploads are refused)
+	receipts postgres.ReceiptReader
+	// documents reads document uploads (without PDF: PDFs are refused)
+	documents knowledge.Reader
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
 	t.Helper()
 	pool := pgtest.New(t)
-	st, err := postgres.New(pool, postgres.Options{Work: o.work, Logger: slog.New(slog.DiscardHandler)})
+	st, err := postgres.New(pool, postgres.Options{Work: o.work, Logger: slog.New(slog.DiscardHandler), Receipts: o.receipts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +72,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 			cancel()
 		})
 	}
-	h := api.New(st, api.Options{Logger: slog.New(slog.DiscardHandler), MaxBody: o.maxBody, Version: "test"})
+	h := api.New(st, api.Options{Logger: slog.New(slog.DiscardHandler), MaxBody: o.maxBody, Version: "test", Documents: o.documents})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, srv: srv, tid: tid, tokens: map[string]string{}}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -27,6 +28,7 @@ import (
 type reqInfo struct {
 	id    string
 	ip    string
+	base  string // scheme://host the client reached, for links in answers
 	route string
 	actor domain.Actor
 	op    *huma.Operation // set once huma picked the operation
@@ -76,6 +78,24 @@ func (s *server) clientIP(r *http.Request) string {
 	return host
 }
 
+// baseURL is the scheme and host the client used; behind a trusted proxy,
+// as the proxy reports them.
+func (s *server) baseURL(r *http.Request) string {
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if s.opts.TrustProxy {
+		if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+			scheme = p
+		}
+		if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+			host = h
+		}
+	}
+	return scheme + "://" + host
+}
+
 // statusWriter remembers the status and size of a response.
 type statusWriter struct {
 	http.ResponseWriter
@@ -101,11 +121,18 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush sends what was written so far (server-sent events need it).
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
 // serve is the outermost layer: request id, client IP, route, recovery,
 // metrics and the access log; then authentication and idempotency for /v1.
 func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	ri := &reqInfo{id: r.Header.Get("X-Request-Id"), ip: s.clientIP(r)}
+	ri := &reqInfo{id: r.Header.Get("X-Request-Id"), ip: s.clientIP(r), base: s.baseURL(r)}
 	if !saneRequestID.MatchString(ri.id) {
 		ri.id = newRequestID()
 	}
@@ -197,15 +224,30 @@ func (s *server) serveV1(w http.ResponseWriter, r *http.Request, ri *reqInfo) {
 	actor.RequestID, actor.IP, actor.Via = ri.id, ri.ip, domain.ViaAPI
 	ri.actor = actor
 
-	if r.ContentLength > s.opts.MaxBody {
-		s.writeProblem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", s.opts.MaxBody))
+	limit := s.bodyLimit(r)
+	if r.ContentLength > limit {
+		s.writeProblem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", limit))
 		return
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
 		s.idempotent(w, r, ri, key)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// bodyLimit is the largest request body accepted: MaxUpload for a receipt
+// or document upload, MaxBody otherwise.
+func (s *server) bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && r.URL.Path == "/v1/voice" && s.opts.Voice != nil {
+		// The recording's own limit, plus room for the multipart framing.
+		return max(s.opts.MaxUpload, s.opts.Voice.Limits.MaxBytes+1<<20)
+	}
+	if r.Method == http.MethodPost && (r.URL.Path == "/v1/receipts" || r.URL.Path == "/v1/documents/upload") {
+		return s.opts.MaxUpload
+	}
+	return s.opts.MaxBody
 }
 
 func bearer(r *http.Request) (string, bool) {
@@ -252,13 +294,15 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, ri *reqInfo,
 			&huma.ErrorDetail{Location: "header.Idempotency-Key", Message: "is longer than 255 characters"})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBody+1))
-	if err != nil {
-		s.writeProblem(w, r, http.StatusBadRequest, "cannot read the request body")
+	limit := s.bodyLimit(r)
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) || int64(len(body)) > limit {
+		s.writeProblem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", limit))
 		return
 	}
-	if int64(len(body)) > s.opts.MaxBody {
-		s.writeProblem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", s.opts.MaxBody))
+	if err != nil {
+		s.writeProblem(w, r, http.StatusBadRequest, "cannot read the request body")
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

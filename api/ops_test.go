@@ -46,6 +46,7 @@ func TestOperations(t *testing.T) {
 			"POST /v1/tasks/{id}/comments", "GET /v1/tasks/{id}/comments", "POST /v1/events", "POST /v1/bookings",
 			"GET /v1/events", "GET /v1/free-slots", "GET /v1/events/{id}", "POST /v1/events/{id}/reschedule",
 			"POST /v1/events/{id}/cancel", "GET /v1/calendar/{file}",
+			"POST /v1/receipts", "GET /v1/receipts", "GET /v1/receipts/{id}", "PATCH /v1/receipts/{id}", "GET /v1/receipts/{id}/file",
 		} {
 			method, path, _ := strings.Cut(route, " ")
 			op, ok := doc.Paths[path][strings.ToLower(method)]

@@ -26,6 +26,12 @@ func statusFor(code domain.Code) int {
 		return http.StatusUnauthorized
 	case domain.EConflict:
 		return http.StatusConflict
+	case domain.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case domain.EUnsupported:
+		return http.StatusUnsupportedMediaType
+	case domain.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -78,7 +84,9 @@ func (s *server) problem(ctx context.Context, err error) *huma.ErrorModel {
 	}
 	code := domain.ErrorCode(err)
 	status := statusFor(code)
-	if status >= 500 {
+	// An unavailable dependency is told as it is (it says what to
+	// configure); any other server error hides its details.
+	if status >= 500 && code != domain.EUnavailable {
 		s.log.ErrorContext(ctx, "internal error", "request_id", id, "err", err)
 		return &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: "internal error (request " + id + ")"}
 	}

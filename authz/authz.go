@@ -28,6 +28,7 @@ const (
 	Pay         = "pay"
 	Configure   = "configure"
 	ReadAudit   = "read_audit"
+	Delete      = "delete"
 )
 
 // Resource types.
@@ -38,6 +39,9 @@ const (
 	TypeTask         = "Task"
 	TypeEvent        = "Event"
 	TypeTenant       = "Tenant"
+	TypeReceipt      = "Receipt"
+	TypeDocument     = "Document"
+	TypeMeeting      = "Meeting"
 )
 
 // Authorizer evaluates the policies. It is safe for concurrent use.
@@ -74,6 +78,9 @@ type Resource struct {
 	Approvers []string // everyone on the approval chain
 	Deciders  []string // who may decide the current step now
 	Attendees []string
+	// Roles restricts a document to readers holding one of them; nil: no
+	// restriction attribute, empty: everyone.
+	Roles []string
 }
 
 func (a *Authorizer) emp(tenant, id string) types.EntityUID {
@@ -123,6 +130,13 @@ func (a *Authorizer) Allowed(p Principal, action string, r Resource) bool {
 	}
 	if r.Attendees != nil {
 		attrs["attendees"] = a.set(r.TenantID, r.Attendees)
+	}
+	if r.Roles != nil {
+		vals := make([]types.Value, 0, len(r.Roles))
+		for _, role := range r.Roles {
+			vals = append(vals, cedar.String(role))
+		}
+		attrs["roles"] = cedar.NewSet(vals...)
 	}
 	ruid := cedar.NewEntityUID(types.EntityType(r.Type), cedar.String(r.TenantID+"/"+r.ID))
 	entities[ruid] = cedar.Entity{UID: ruid, Attributes: cedar.NewRecord(attrs)}
@@ -176,6 +190,12 @@ func humanType(t string) string {
 		return "event"
 	case TypeTenant:
 		return "company"
+	case TypeReceipt:
+		return "receipt"
+	case TypeDocument:
+		return "document"
+	case TypeMeeting:
+		return "meeting"
 	}
 	return t
 }

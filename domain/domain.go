@@ -56,6 +56,9 @@ const (
 	EForbidden    Code = "forbidden"    // authenticated but not allowed
 	EUnauthorized Code = "unauthorized" // not authenticated
 	EConflict     Code = "conflict"     // state does not allow it (double booking, already decided)
+	ETooLarge     Code = "too_large"    // an uploaded file over a size, pixel or page limit
+	EUnsupported  Code = "unsupported"  // an uploaded file of a format that is not read
+	EUnavailable  Code = "unavailable"  // a service banli relies on (speech server) is not configured or not answering
 	EInternal     Code = "internal"
 )
 

@@ -46,6 +46,8 @@ type ExpenseItem struct {
 	ReceiptID    string   `json:"receipt_id,omitempty"`
 	InvoiceNo    string   `json:"invoice_no,omitempty"`
 	AnomalyScore *float64 `json:"anomaly_score,omitempty"`
+	// AnomalyReasons explain the score, strongest first (set when submitted).
+	AnomalyReasons []AnomalyReason `json:"anomaly_reasons,omitempty"`
 }
 
 // ClaimInput is what an employee submits to create a claim.

@@ -31,6 +31,11 @@ type Settings struct {
 	// ApprovalHours is the working-hours deadline of an approval step; UrgentHours for the urgent lane.
 	ApprovalHours int `json:"approval_hours"`
 	UrgentHours   int `json:"urgent_hours"`
+	// Anomaly configures the anomaly and duplicate checks on expense items.
+	Anomaly AnomalySettings `json:"anomaly"`
+	// AuditRetentionYears is how long audit entries are kept (default 7,
+	// the Hong Kong norm for business records); older ones are purged daily.
+	AuditRetentionYears int `json:"audit_retention_years,omitempty"`
 }
 
 // Holiday is a public holiday.
@@ -68,10 +73,11 @@ func DefaultSettings() Settings {
 			{Type: "bereavement", Entitlement: 3},
 			{Type: "unpaid", Entitlement: 0},
 		},
-		ExchangeRates: map[string]string{"HKD": "1", "CNY": "1.08", "USD": "7.80", "MYR": "1.75", "SGD": "5.80", "EUR": "8.50", "GBP": "9.90", "JPY": "0.052", "TWD": "0.24"},
-		CategoryCaps:  map[string]string{"meals": "1000", "entertainment": "20000", "office_supplies": "5000"},
-		ApprovalHours: 16,
-		UrgentHours:   4,
+		ExchangeRates:       map[string]string{"HKD": "1", "CNY": "1.08", "USD": "7.80", "MYR": "1.75", "SGD": "5.80", "EUR": "8.50", "GBP": "9.90", "JPY": "0.052", "TWD": "0.24"},
+		CategoryCaps:        map[string]string{"meals": "1000", "entertainment": "20000", "office_supplies": "5000"},
+		ApprovalHours:       16,
+		UrgentHours:         4,
+		AuditRetentionYears: 7,
 	}
 }
 
@@ -99,7 +105,12 @@ func (s Settings) LeaveType(t string) (LeaveTypeSetting, bool) {
 
 // Calendar returns the tenant's working calendar.
 func (s Settings) Calendar() WorkCalendar {
-	loc := s.Location()
+	return s.CalendarIn(s.Location())
+}
+
+// CalendarIn is Calendar with the time zone already loaded (loading it reads
+// the zone database).
+func (s Settings) CalendarIn(loc *time.Location) WorkCalendar {
 	hol := map[string]bool{}
 	for _, h := range s.Holidays {
 		hol[h.Date] = true

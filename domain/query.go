@@ -13,6 +13,9 @@ type PendingApproval struct {
 	OnBehalf  string     `json:"on_behalf_of,omitempty"`
 	Urgent    bool       `json:"urgent,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
+	// AnomalyScore is the highest anomaly score of a claim's items; the
+	// reasons are on the claim's items.
+	AnomalyScore *float64 `json:"anomaly_score,omitempty"`
 }
 
 // LeaveFilter narrows a leave list.
@@ -70,6 +73,12 @@ type Meeting struct {
 	Date         string   `json:"date"`
 	Participants []string `json:"participants"`
 	Transcript   string   `json:"transcript"`
+	// Organizer recorded the meeting; Format is the transcript's source
+	// format (text, vtt, srt). Summary is nil until one was made.
+	Organizer string          `json:"organizer,omitempty"`
+	Format    string          `json:"format,omitempty"`
+	Summary   *MeetingSummary `json:"summary,omitempty"`
+	CreatedAt time.Time       `json:"created_at,omitzero"`
 }
 
 // ActionItem is one follow-up found in a meeting.
@@ -77,11 +86,20 @@ type ActionItem struct {
 	Owner string `json:"owner"`
 	Task  string `json:"task"`
 	Due   string `json:"due,omitempty"`
+	// Line is the 1-based transcript line it came from and Source that
+	// line's sentence, so people can check it against what was said.
+	Line   int    `json:"line,omitempty"`
+	Source string `json:"source,omitempty"`
 }
 
-// Document is a knowledge-base entry.
+// Document is a knowledge-base entry, or a passage of one that a search
+// found: then ID and Kind cite its source (a document or a meeting), Text
+// is the passage and Snippet the part of it that matched.
 type Document struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Text  string `json:"text"`
+	ID      string  `json:"id"`
+	Title   string  `json:"title"`
+	Text    string  `json:"text"`
+	Kind    string  `json:"kind,omitempty"`    // document, meeting or meeting_summary
+	Snippet string  `json:"snippet,omitempty"` // for a citation
+	Score   float64 `json:"score,omitempty"`   // rank score, higher is better
 }

@@ -103,6 +103,7 @@ func (s *Store) UpdateSettings(ctx context.Context, actor domain.Actor, settings
 			_, err := domain.ParseDate(h.Date, tx.loc)
 			v.Check(err == nil, "holidays", "has a date that is not YYYY-MM-DD: "+h.Date)
 		}
+		validAnomalyChecks(&v, settings.Anomaly.DisabledChecks)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -161,11 +162,38 @@ func (s *Store) DeleteRule(ctx context.Context, actor domain.Actor, id string) e
 	})
 }
 
+const rulesSQL = `SELECT id, kind, position, condition, steps FROM approval_rules WHERE tenant_id = $1 AND ($2 = '' OR kind = $2) ORDER BY kind, position, id`
+
+// rules returns the routing rules of kind (all when empty), from a batch that
+// queued them (queueRules) or else from a query.
 func (tx *Tx) rules(ctx context.Context, kind string) ([]domain.Rule, error) {
-	rows, err := tx.Query(ctx, `SELECT id, kind, position, condition, steps FROM approval_rules WHERE tenant_id = $1 AND ($2 = '' OR kind = $2) ORDER BY kind, position, id`, tx.tenant.ID, kind)
+	if r, ok := tx.rulesRead[kind]; ok {
+		return r, nil
+	}
+	rows, err := tx.Query(ctx, rulesSQL, tx.tenant.ID, kind)
 	if err != nil {
 		return nil, fmt.Errorf("load rules: %w", err)
 	}
+	return collectRules(rows)
+}
+
+// queueRules queues the reading of the routing rules of kind into b, so a
+// command that will route saves the round trip.
+func (tx *Tx) queueRules(b *pgx.Batch, kind string) {
+	b.Queue(rulesSQL, tx.tenant.ID, kind).Query(func(rows pgx.Rows) error {
+		r, err := collectRules(rows)
+		if err != nil {
+			return fmt.Errorf("load rules: %w", err)
+		}
+		if tx.rulesRead == nil {
+			tx.rulesRead = map[string][]domain.Rule{}
+		}
+		tx.rulesRead[kind] = r
+		return nil
+	})
+}
+
+func collectRules(rows pgx.Rows) ([]domain.Rule, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Rule, error) {
 		var x domain.Rule
 		var steps []byte

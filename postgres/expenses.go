@@ -64,6 +64,9 @@ func (tx *Tx) insertClaim(ctx context.Context, c domain.ExpenseClaim) error {
 		}
 		return fmt.Errorf("save claim: %w", err)
 	}
+	if err := tx.claimReceipts(ctx, c.Employee, c.Items); err != nil {
+		return err
+	}
 	batch := &pgx.Batch{}
 	for i := range c.Items {
 		it := &c.Items[i]
@@ -112,6 +115,9 @@ func (tx *Tx) submitClaim(ctx context.Context, id string) (domain.ExpenseClaim, 
 	}
 	emp, err := tx.employee(ctx, c.Employee)
 	if err != nil {
+		return c, err
+	}
+	if err := tx.scoreClaim(ctx, &c); err != nil {
 		return c, err
 	}
 	total, _ := decimal.NewFromString(c.Total)
@@ -165,7 +171,7 @@ func (tx *Tx) claim(ctx context.Context, id string, lock bool) (domain.ExpenseCl
 }
 
 func (tx *Tx) claimItems(ctx context.Context, ids []string) (map[string][]domain.ExpenseItem, error) {
-	rows, err := tx.Query(ctx, `SELECT claim_id, id, to_char(date,'YYYY-MM-DD'), category, amount::text, currency, base_amount::text, merchant, description, receipt_id, invoice_no, anomaly_score
+	rows, err := tx.Query(ctx, `SELECT claim_id, id, to_char(date,'YYYY-MM-DD'), category, amount::text, currency, base_amount::text, merchant, description, receipt_id, invoice_no, anomaly_score, anomaly_reasons
 		FROM expense_items WHERE tenant_id = $1 AND claim_id = ANY($2) ORDER BY claim_id, position`, tx.tenant.ID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("claim items: %w", err)
@@ -175,7 +181,7 @@ func (tx *Tx) claimItems(ctx context.Context, ids []string) (map[string][]domain
 	for rows.Next() {
 		var cid string
 		var it domain.ExpenseItem
-		if err := rows.Scan(&cid, &it.ID, &it.Date, &it.Category, &it.Amount, &it.Currency, &it.BaseAmount, &it.Merchant, &it.Description, &it.ReceiptID, &it.InvoiceNo, &it.AnomalyScore); err != nil {
+		if err := rows.Scan(&cid, &it.ID, &it.Date, &it.Category, &it.Amount, &it.Currency, &it.BaseAmount, &it.Merchant, &it.Description, &it.ReceiptID, &it.InvoiceNo, &it.AnomalyScore, &it.AnomalyReasons); err != nil {
 			return nil, fmt.Errorf("claim items: %w", err)
 		}
 		out[cid] = append(out[cid], it)
@@ -222,6 +228,9 @@ func (s *Store) ListClaims(ctx context.Context, actor domain.Actor, f ClaimFilte
 		})
 		if err != nil {
 			return fmt.Errorf("list claims: %w", err)
+		}
+		if err := tx.refuseHidden(ctx, f.Employee, len(out), "expense claims", domain.RoleFinance, domain.RoleCFO); err != nil {
+			return err
 		}
 		ids := make([]string, len(out))
 		for i, c := range out {

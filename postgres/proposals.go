@@ -224,6 +224,30 @@ func (s *Store) FinishProposal(ctx context.Context, actor domain.Actor, id strin
 	return p, err
 }
 
+// FailProposal records that a proposal's execution failed, so it cannot be
+// confirmed again. It applies to a pending proposal: a confirmation runs in
+// one transaction with its execution, and a failed execution rolls the
+// claim back with it. A proposal that another confirmation executed in the
+// meantime is left alone (a conflict).
+func (s *Store) FailProposal(ctx context.Context, actor domain.Actor, id, reason string) (domain.Proposal, error) {
+	var p domain.Proposal
+	err := s.run(ctx, actor, func(tx *Tx) error {
+		var err error
+		p, err = scanProposal(tx.QueryRow(ctx, `UPDATE proposals SET status = 'failed', error = $4, executed_at = $5
+			WHERE tenant_id = $1 AND id = $2 AND actor = $3 AND status IN ('pending', 'confirmed') RETURNING `+proposalCols,
+			tx.tenant.ID, id, tx.me.ID, reason, tx.now))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return domain.Errorf(domain.EConflict, "proposal %q is no longer open", id)
+		}
+		if err != nil {
+			return fmt.Errorf("fail proposal: %w", err)
+		}
+		tx.audit("proposal.failed", "proposal:"+id, nil, map[string]any{"error": reason})
+		return nil
+	})
+	return p, err
+}
+
 // CancelProposal withdraws one of the actor's pending proposals.
 func (s *Store) CancelProposal(ctx context.Context, actor domain.Actor, id string) (domain.Proposal, error) {
 	var p domain.Proposal
@@ -245,7 +269,10 @@ func (s *Store) CancelProposal(ctx context.Context, actor domain.Actor, id strin
 
 // EnrollTOTP gives the actor a new step-up secret (RFC 6238) and returns it
 // once, for their authenticator app. The secret is not audited.
-func (s *Store) EnrollTOTP(ctx context.Context, actor domain.Actor) (string, error) {
+//
+// Replacing an enrolled secret needs a valid code of the current one, so a
+// stolen API token alone cannot take over the step-up.
+func (s *Store) EnrollTOTP(ctx context.Context, actor domain.Actor, currentCode string) (string, error) {
 	secret, err := domain.NewTOTPSecret()
 	if err != nil {
 		return "", err
@@ -253,6 +280,13 @@ func (s *Store) EnrollTOTP(ctx context.Context, actor domain.Actor) (string, err
 	err = s.run(ctx, actor, func(tx *Tx) error {
 		if tx.actor.System {
 			return domain.Errorf(domain.EInvalid, "enrolment needs an employee")
+		}
+		var current *string
+		if err := tx.QueryRow(ctx, `SELECT totp_secret FROM employees WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, tx.tenant.ID, tx.me.ID).Scan(&current); err != nil {
+			return fmt.Errorf("load step-up secret: %w", err)
+		}
+		if current != nil && *current != "" && !domain.VerifyTOTP(*current, currentCode, tx.now) {
+			return domain.Errorf(domain.EForbidden, "an authenticator is already enrolled; give its current one-time code to replace it")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE employees SET totp_secret = $3 WHERE tenant_id = $1 AND id = $2`, tx.tenant.ID, tx.me.ID, secret); err != nil {
 			return fmt.Errorf("enrol totp: %w", err)

@@ -127,6 +127,10 @@ func (tx *Tx) insertTask(ctx context.Context, t domain.Task) (domain.Task, error
 	if err := tx.can(authz.Create, res); err != nil {
 		return t, err
 	}
+	// A task links only to a meeting its creator may read.
+	if err := tx.checkMeetingLink(ctx, t.MeetingID); err != nil {
+		return t, err
+	}
 	if t.Parent != "" {
 		if _, _, err := tx.task(ctx, t.Parent, false); err != nil {
 			if domain.ErrorCode(err) == domain.ENotFound {
@@ -294,7 +298,7 @@ func (s *Store) ListTasks(ctx context.Context, actor domain.Actor, f TaskFilter)
 		if err != nil {
 			return fmt.Errorf("list tasks: %w", err)
 		}
-		return nil
+		return tx.refuseHidden(ctx, f.Assignee, len(out), "tasks", domain.RoleAdmin)
 	})
 	return out, err
 }
@@ -319,6 +323,9 @@ func (s *Store) TaskBoard(ctx context.Context, actor domain.Actor, department st
 	err := s.run(ctx, actor, func(tx *Tx) error {
 		if perColumn <= 0 || perColumn > 200 {
 			perColumn = 50
+		}
+		if err := tx.refuseDepartment(ctx, department, "task board", domain.RoleHR, domain.RoleAdmin); err != nil {
+			return err
 		}
 		// The window functions count every visible task but only the first
 		// perColumn of each status leave the database.

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what banli needs on Debian: PostgreSQL, Tesseract with English and
-# Chinese models, poppler (PDF rasterising), CJK fonts, a C compiler for cgo.
+# Chinese models, poppler (PDF rasterising), libheif's heif-convert (HEIC
+# photos), CJK fonts, a C compiler for cgo.
 # Sourced by dev.sh and test.sh; installs only what is missing.
 set -euo pipefail
 
 BANLI_DEBS=(postgresql postgresql-contrib gcc libc6-dev pkg-config
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-tra tesseract-ocr-chi-sim
-  libtesseract-dev libleptonica-dev poppler-utils fonts-noto-cjk)
+  libtesseract-dev libleptonica-dev poppler-utils fonts-noto-cjk libheif-examples)
+# Voice: ffmpeg decodes uploads; pocketsphinx with its US English model is
+# the offline recogniser; espeak-ng and flite speak the tests' commands.
+BANLI_DEBS+=(ffmpeg pocketsphinx pocketsphinx-en-us espeak-ng flite)
 
 banli_install_debs() {
   local missing=()

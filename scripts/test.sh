@@ -12,6 +12,10 @@ banli_find_go
 export OMP_THREAD_LIMIT=1
 banli_test_postgres
 export BANLI_REQUIRE_DB=1
+# The pgvector backend's tests run against PGlite (PostgreSQL in
+# WebAssembly, with pgvector): Debian does not package the vector extension.
+source scripts/pglite/pglite.sh
+banli_start_pglite
 
 echo "== go vet"
 go vet ./...
@@ -34,4 +38,9 @@ if [ -f ../shared/evals/example/cases.jsonl ]; then
   "$bin" eval agent --fixture ../shared/evals/example/org.yaml --cases ../shared/evals/example/cases.jsonl --planner builtin --min-pass 0.9
 fi
 "$bin" eval receipts --dir evals/testdata/receipts --min-date 0.95 --min-total 0.93 --min-merchant 0.90
+# Meetings (offline, no database): the dev set, and two held-out sets as
+# regression guards (meeting/README.md gives what was measured blind).
+"$bin" eval meetings --dir evals/testdata/meetings --min-f1 0.85
+"$bin" eval meetings --dir evals/testdata/meetings/heldout --min-f1 0.80
+"$bin" eval meetings --dir evals/testdata/meetings/heldout2 --min-f1 0.60
 echo "all tests and evals passed"

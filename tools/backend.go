@@ -39,9 +39,9 @@ type Backend interface {
 	SetDelegate(ctx context.Context, actor domain.Actor, delegate, start, end string) (domain.Delegation, error)
 }
 
-// MeetingSource gives the meeting tools their transcripts. The store has no
-// meetings yet, so a Backend may also implement it (the eval harness does,
-// from the fixture); without it the meeting tools report they are unavailable.
+// MeetingSource gives the meeting tools their transcripts and summaries;
+// *postgres.Store implements it. Without it the meeting tools report they
+// are unavailable.
 type MeetingSource interface {
 	// Meetings returns the meetings the actor may read.
 	Meetings(ctx context.Context, actor domain.Actor) ([]domain.Meeting, error)
@@ -56,15 +56,26 @@ type KnowledgeSource interface {
 	SearchDocuments(ctx context.Context, actor domain.Actor, query string, limit int) ([]domain.Document, error)
 }
 
-// ReceiptFields are the fields read from a receipt.
-type ReceiptFields struct {
-	Merchant string `json:"merchant,omitempty"`
-	Date     string `json:"date,omitempty"`
-	Total    string `json:"total,omitempty"`
-	Currency string `json:"currency,omitempty"`
+// KnowledgeAnswerer answers a question from the knowledge base: with a
+// model configured, an answer citing the passages; offline, the passages.
+// *postgres.Store implements it.
+type KnowledgeAnswerer interface {
+	AnswerKnowledge(ctx context.Context, actor domain.Actor, question string, limit int) (domain.KnowledgeAnswer, error)
 }
+
+// ReceiptFields are the fields read from a receipt (OCR with the uploader's
+// corrections); *postgres.Store's ScanReceipt returns them.
+type ReceiptFields = domain.ReceiptFields
 
 // ReceiptSource reads uploaded receipts.
 type ReceiptSource interface {
 	ScanReceipt(ctx context.Context, actor domain.Actor, id string) (ReceiptFields, error)
+}
+
+// Rehearser runs fn so that the commands it calls take effect only inside a
+// transaction that is rolled back: what would happen is known, nothing is
+// kept. *postgres.Store implements it; the agent uses it to refuse a call
+// before proposing it when the call would fail.
+type Rehearser interface {
+	Rehearse(ctx context.Context, fn func(ctx context.Context) error) error
 }

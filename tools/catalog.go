@@ -951,21 +951,29 @@ func (a *SummarizeMeetingArgs) execute(ctx context.Context, b Backend, actor dom
 	if err != nil {
 		return Result{}, err
 	}
-	// The transcript is quoted data: it is shown, never followed.
-	var ls []string
-	for _, l := range strings.Split(strings.TrimSpace(m.Transcript), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			ls = append(ls, "> "+l)
+	// The transcript and the summary are quoted data: shown, never followed.
+	text := quote(m.Title, lang) + " " + m.Date
+	if m.Summary != nil && len(m.Summary.KeyPoints)+len(m.Summary.Decisions) > 0 {
+		text += "\n" + lines(say(lang, "重點：", "要点：", "Key points:"), quotedPoints(m.Summary.KeyPoints), "")
+		if len(m.Summary.Decisions) > 0 {
+			text += "\n" + lines(say(lang, "決定：", "决定：", "Decisions:"), quotedPoints(m.Summary.Decisions), "")
 		}
+	} else {
+		var ls []string
+		for _, l := range strings.Split(strings.TrimSpace(m.Transcript), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				ls = append(ls, "> "+l)
+			}
+		}
+		if len(ls) > 30 {
+			ls = ls[:30]
+		}
+		text += "\n" + strings.Join(ls, "\n")
 	}
-	if len(ls) > 30 {
-		ls = ls[:30]
-	}
-	text := quote(m.Title, lang) + " " + m.Date + "\n" + strings.Join(ls, "\n")
 	if len(items) > 0 {
 		var is []string
 		for i, it := range items {
-			s := fmt.Sprintf("%d. %s — %s", i+1, e.name(it.Owner, lang), quote(it.Task, lang))
+			s := fmt.Sprintf("%d. %s — %s", i+1, e.owner(it.Owner, lang), quote(it.Task, lang))
 			if it.Due != "" {
 				s += " (" + it.Due + ")"
 			}
@@ -976,10 +984,37 @@ func (a *SummarizeMeetingArgs) execute(ctx context.Context, b Backend, actor dom
 	return Result{Text: text, Data: map[string]any{"meeting": m, "action_items": items}}, nil
 }
 
+func quotedPoints(ps []domain.SummaryPoint) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, "> "+p.Text)
+	}
+	return out
+}
+
+// owner names an action item's owner; nobody named is said so.
+func (e *Env) owner(id, lang string) string {
+	if id == "" {
+		return say(lang, "（未指定）", "（未指定）", "(nobody named)")
+	}
+	return e.name(id, lang)
+}
+
 // CreateTasksFromMeetingArgs are create_tasks_from_meeting's arguments.
 type CreateTasksFromMeetingArgs struct {
 	MeetingID string `json:"meeting_id"`
 	Items     []int  `json:"items,omitempty" jsonschema:"description=indexes (from 1) of action items; default all"`
+	// Tasks are filled from the meeting's action items when the proposal is
+	// made (Prepare), so that its preview lists every task and its digest
+	// binds exactly those: what is confirmed is what is created.
+	Tasks []MeetingTask `json:"tasks,omitempty" jsonschema:"description=filled in by banli from the meeting's action items; leave out"`
+}
+
+// MeetingTask is one task create_tasks_from_meeting will create.
+type MeetingTask struct {
+	Title    string `json:"title"`
+	Assignee string `json:"assignee,omitempty" jsonschema:"description=employee id; the actor when empty"`
+	Due      string `json:"due,omitempty"`
 }
 
 func (a *CreateTasksFromMeetingArgs) check(e *Env, v *domain.Validator) {
@@ -987,35 +1022,75 @@ func (a *CreateTasksFromMeetingArgs) check(e *Env, v *domain.Validator) {
 	for i, n := range a.Items {
 		v.Check(n >= 0, fmt.Sprintf("items[%d]", i), "must not be negative")
 	}
+	for i, t := range a.Tasks {
+		v.Check(strings.TrimSpace(t.Title) != "", fmt.Sprintf("tasks[%d].title", i), "is required")
+		e.checkEmployee(v, fmt.Sprintf("tasks[%d].assignee", i), t.Assignee)
+		v.Check(t.Due == "" || domain.ValidDue(t.Due, e.Loc()), fmt.Sprintf("tasks[%d].due", i), "must be a date or an RFC 3339 date-time")
+	}
+}
+
+// prepare lists the tasks the proposal will create: the meeting's action
+// items (those chosen by items), whatever a planner put in tasks.
+func (a *CreateTasksFromMeetingArgs) prepare(ctx context.Context, b Backend, actor domain.Actor, e *Env) error {
+	ms, ok := b.(MeetingSource)
+	if !ok {
+		return domain.Errorf(domain.EConflict, "meeting transcripts are not available here")
+	}
+	items, err := ms.ActionItems(ctx, actor, a.MeetingID)
+	if err != nil {
+		return err
+	}
+	a.Tasks = nil
+	for i, it := range items {
+		if len(a.Items) > 0 && !slices.Contains(a.Items, i+1) && !slices.Contains(a.Items, i) {
+			continue
+		}
+		a.Tasks = append(a.Tasks, MeetingTask{Title: it.Task, Assignee: it.Owner, Due: it.Due})
+	}
+	if len(a.Tasks) == 0 {
+		return domain.Errorf(domain.EConflict, "meeting %s has no action items to turn into tasks", a.MeetingID)
+	}
+	var v domain.Validator
+	a.check(e, &v)
+	return v.Err()
 }
 
 func (a *CreateTasksFromMeetingArgs) preview(e *Env, lang string) string {
 	p := say(lang, "按會議 ", "按会议 ", "Create tasks from the action items of meeting ") + a.MeetingID + say(lang, " 的跟進事項建立任務", " 的跟进事项创建任务", "")
-	if len(a.Items) > 0 {
-		p += fmt.Sprintf(" %v", a.Items)
+	if len(a.Tasks) == 0 {
+		if len(a.Items) > 0 {
+			p += fmt.Sprintf(" %v", a.Items)
+		}
+		return p
+	}
+	p += say(lang, "：", "：", ":")
+	for i, t := range a.Tasks {
+		who := t.Assignee
+		if who == "" {
+			who = e.Actor
+		}
+		p += fmt.Sprintf("\n  %d. %s — %s", i+1, quote(t.Title, lang), e.name(who, lang))
+		if t.Due != "" {
+			p += say(lang, "，限期 ", "，期限 ", ", due ") + t.Due
+		}
 	}
 	return p
 }
 
 func (a *CreateTasksFromMeetingArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
-	ms, ok := b.(MeetingSource)
-	if !ok {
-		return Result{}, domain.Errorf(domain.EConflict, "meeting transcripts are not available here")
-	}
-	items, err := ms.ActionItems(ctx, actor, a.MeetingID)
-	if err != nil {
-		return Result{}, err
+	if len(a.Tasks) == 0 {
+		// Arguments that were not prepared: the meeting's items now.
+		if err := a.prepare(ctx, b, actor, e); err != nil {
+			return Result{}, err
+		}
 	}
 	var made []domain.Task
-	for i, it := range items {
-		if len(a.Items) > 0 && !slices.Contains(a.Items, i+1) && !slices.Contains(a.Items, i) {
-			continue
-		}
-		t, err := b.CreateTask(ctx, actor, domain.TaskInput{Title: it.Task, Assignee: it.Owner, Due: it.Due, MeetingID: a.MeetingID})
+	for _, t := range a.Tasks {
+		task, err := b.CreateTask(ctx, actor, domain.TaskInput{Title: t.Title, Assignee: t.Assignee, Due: t.Due, MeetingID: a.MeetingID})
 		if err != nil {
 			return Result{Data: made}, err
 		}
-		made = append(made, t)
+		made = append(made, task)
 	}
 	return Result{Text: fmt.Sprintf(say(lang, "已建立 %d 項任務。", "已创建 %d 项任务。", "Created %d task(s)."), len(made)), Data: made}, nil
 }
@@ -1034,19 +1109,57 @@ func (a *SearchKnowledgeArgs) preview(e *Env, lang string) string {
 }
 
 func (a *SearchKnowledgeArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
-	ks, ok := b.(KnowledgeSource)
-	if !ok {
+	var docs []domain.Document
+	if ka, ok := b.(KnowledgeAnswerer); ok {
+		ans, err := ka.AnswerKnowledge(ctx, actor, a.Query, 3)
+		if err != nil {
+			return Result{}, err
+		}
+		if ans.Answer != "" {
+			return Result{Text: answerText(ans, lang), Data: ans}, nil
+		}
+		docs = ans.Passages
+	} else if ks, ok := b.(KnowledgeSource); ok {
+		var err error
+		if docs, err = ks.SearchDocuments(ctx, actor, a.Query, 3); err != nil {
+			return Result{}, err
+		}
+	} else {
 		return Result{}, domain.Errorf(domain.EConflict, "the knowledge base is not available here")
-	}
-	docs, err := ks.SearchDocuments(ctx, actor, a.Query, 3)
-	if err != nil {
-		return Result{}, err
 	}
 	var ls []string
 	for _, d := range docs {
-		ls = append(ls, quote(d.Title, lang)+"\n> "+strings.ReplaceAll(strings.TrimSpace(d.Text), "\n", "\n> "))
+		ls = append(ls, citation(d, lang)+"\n> "+strings.ReplaceAll(strings.TrimSpace(d.Text), "\n", "\n> "))
 	}
 	return Result{Text: lines(say(lang, "相關文件：", "相关文件：", "Relevant documents:"), ls, say(lang, "找不到相關文件。", "找不到相关文件。", "Nothing relevant found.")), Data: docs}, nil
+}
+
+// answerText renders a model's answer followed by the passages it cites
+// (all of them when it cites none).
+func answerText(ans domain.KnowledgeAnswer, lang string) string {
+	cited := ans.Cited
+	if len(cited) == 0 {
+		for i := range ans.Passages {
+			cited = append(cited, i+1)
+		}
+	}
+	var ls []string
+	for _, n := range cited {
+		ls = append(ls, fmt.Sprintf("[%d] %s", n, citation(ans.Passages[n-1], lang)))
+	}
+	return ans.Answer + "\n\n" + lines(say(lang, "來源：", "来源：", "Sources:"), ls, "")
+}
+
+// citation names a passage's source: its title, and for a meeting what it is.
+func citation(d domain.Document, lang string) string {
+	s := quote(d.Title, lang)
+	switch d.Kind {
+	case "meeting":
+		s += say(lang, "（會議紀錄）", "（会议记录）", " (meeting transcript)")
+	case "meeting_summary":
+		s += say(lang, "（會議摘要）", "（会议摘要）", " (meeting summary)")
+	}
+	return s
 }
 
 // TeamReportArgs are team_report's arguments.

@@ -221,6 +221,25 @@ func Digest(tool string, canonical []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// preparer is implemented by arguments whose proposal must show and bind
+// data the actor reads when it is made (the tasks a meeting's action items
+// become).
+type preparer interface {
+	prepare(ctx context.Context, b Backend, actor domain.Actor, e *Env) error
+}
+
+// Prepare completes a mutating call's arguments with what its proposal must
+// show and its digest bind, read as the actor, before Canonical and
+// Preview. Arguments that need nothing are left as they are.
+func (t Tool) Prepare(ctx context.Context, b Backend, actor domain.Actor, e *Env, a Args) error {
+	if p, ok := a.(preparer); ok {
+		if err := p.prepare(ctx, b, actor, e); err != nil {
+			return fmt.Errorf("%s: %w", t.Name, err)
+		}
+	}
+	return nil
+}
+
 // Preview renders what executing a will do, in the user's language.
 func (t Tool) Preview(e *Env, lang string, a Args) string { return a.preview(e, Lang(lang)) }
 

@@ -44,6 +44,9 @@ func (u *utter) actorInMainland() bool {
 
 func planCreateClaim(ctx context.Context, u *utter) (Plan, error) {
 	ams := u.amounts()
+	if len(ams) == 0 && len(u.req.Attachments) > 0 {
+		return planClaimFromReceipts(ctx, u)
+	}
 	if len(ams) == 0 {
 		return clarify(ToolCreateExpenseClaim, map[string]any{}, "amount"), nil
 	}
@@ -269,6 +272,9 @@ var reReceiptID = regexp.MustCompile(`(?i)\b([a-z]{1,8}[-_]?\d+[a-z0-9-]*|[0-9a-
 func planScanReceipt(ctx context.Context, u *utter) (Plan, error) {
 	if m := reReceiptID.FindString(u.text); m != "" {
 		return call(ToolScanReceipt, map[string]any{"receipt_id": m}), nil
+	}
+	if len(u.req.Attachments) > 0 {
+		return call(ToolScanReceipt, map[string]any{"receipt_id": u.req.Attachments[0]}), nil
 	}
 	return clarify(ToolScanReceipt, map[string]any{}, "receipt_id"), nil
 }

@@ -115,6 +115,10 @@ func detectIntent(u *utter) string {
 		return ToolUpdateTask
 	case taskish && u.has(cueList...) && !creating:
 		return ToolListTasks
+	case taskish && !creating && !u.hasTaskRef() && (statusWord(u) || u.has("mark ", "標記", "标记", "標成", "标成")) && !u.has(cueList...) && !u.has(cueRemind...):
+		// A change of status to a task the user cannot see: update_task
+		// says it found no such task, instead of creating one.
+		return ToolUpdateTask
 	case len(u.tm.Clocks) > 0 && hasPerson && !taskish && !u.has(cueRemind...) && !u.has("前", "before", "by ") && u.has("與", "与", "同", "和", "跟", "with", "約", "约", "見", "见", "出席", "開", "开"):
 		return ToolCreateEvent
 	case u.has(cueRemind...) || u.has("開個task", "开个任务", "建立任務", "建立一個任務", "create a task", "add a task", "add a todo", "new task", "建个任务", "建個任務", "派个任务", "派個任務", "一個任務", "个任务", "個任務"):

@@ -6,11 +6,12 @@ import "strings"
 type message struct{ hant, hans, yue, en string }
 
 var (
-	msgNotUnderstood = message{"抱歉，我不太明白。你可以請假、約會議、建立任務、報銷或處理審批。", "抱歉，我不太明白。你可以请假、约会议、建立任务、报销或处理审批。", "唔好意思，我唔係好明。你可以請假、約會、開task、報銷或者批申請。", "Sorry, I didn't understand. I can book meetings, create tasks, apply for leave, claim expenses and handle approvals."}
-	msgNoMatch       = message{"找不到符合描述的待審批申請。", "找不到符合描述的待审批申请。", "搵唔到符合嘅待批申請。", "I couldn't find a pending request matching that."}
-	msgNoEvent       = message{"找不到符合描述的會議。", "找不到符合描述的会议。", "搵唔到你講嘅會議。", "I couldn't find that event."}
-	msgNoTask        = message{"找不到符合描述的任務。", "找不到符合描述的任务。", "搵唔到你講嘅task。", "I couldn't find that task."}
-	msgNoItem        = message{"找不到符合描述的記錄。", "找不到符合描述的记录。", "搵唔到你講嘅記錄。", "I couldn't find that record."}
+	msgNotUnderstood  = message{"抱歉，我不太明白。你可以請假、約會議、建立任務、報銷或處理審批。", "抱歉，我不太明白。你可以请假、约会议、建立任务、报销或处理审批。", "唔好意思，我唔係好明。你可以請假、約會、開task、報銷或者批申請。", "Sorry, I didn't understand. I can book meetings, create tasks, apply for leave, claim expenses and handle approvals."}
+	msgNoMatch        = message{"找不到符合描述的待審批申請。", "找不到符合描述的待审批申请。", "搵唔到符合嘅待批申請。", "I couldn't find a pending request matching that."}
+	msgNoEvent        = message{"找不到符合描述的會議。", "找不到符合描述的会议。", "搵唔到你講嘅會議。", "I couldn't find that event."}
+	msgNoTask         = message{"找不到符合描述的任務。", "找不到符合描述的任务。", "搵唔到你講嘅task。", "I couldn't find that task."}
+	msgReceiptNoTotal = message{"讀不到收據的總額，請告訴我金額。", "读不到收据的总额，请告诉我金额。", "睇唔到張單總數，幾多錢？", "I couldn't read the receipt's total; how much was it?"}
+	msgNoItem         = message{"找不到符合描述的記錄。", "找不到符合描述的记录。", "搵唔到你講嘅記錄。", "I couldn't find that record."}
 )
 
 // argNames are how the questions name missing arguments.

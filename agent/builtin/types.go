@@ -25,6 +25,18 @@ type Request struct {
 	Dir       *Directory
 	Lookup    Lookup // read access, already filtered by the actor's permissions
 	State     *State // from the previous turn's Plan; nil at the start
+	// Attachments are ids of receipts uploaded with the message.
+	Attachments []string
+
+	// Check, when set, validates a call the way the service will (a known
+	// tool, arguments that decode against its schema and the directory).
+	// A model-backed planner uses it to send errors back for repair.
+	Check func(tool string, args map[string]any) error
+	// Read, when set, runs a read-only tool as the actor, under the actor's
+	// permissions, and returns its answer: text, then its data as JSON. It
+	// refuses mutating tools. A model-backed planner loops the answer back
+	// to the model as quoted data.
+	Read func(ctx context.Context, tool string, args map[string]any) (string, error)
 }
 
 // Lookup gives the planner read access to the records it must refer to by

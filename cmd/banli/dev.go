@@ -34,6 +34,10 @@ func cmdDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log := logger(stderr)
+	planner, desc, err := plannerFromEnv(os.Getenv, log)
+	if err != nil {
+		return err
+	}
 	url := os.Getenv("DATABASE_URL")
 	if url == "" {
 		dir, err := filepath.Abs(*data)
@@ -82,9 +86,9 @@ func cmdDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	sys := domain.Actor{TenantID: tid, System: true, Via: domain.ViaCLI}
-	return serve(ctx, pool, *addr, log, func(bound string) {
+	return serve(ctx, pool, *addr, log, planner, func(bound string) {
 		fmt.Fprintf(stdout, "\nbanli is running at http://%s (API docs: http://%s/docs)\n", bound, bound)
-		fmt.Fprintf(stdout, "database: %s\nplanner: built-in (set BANLI_LLM_BASE_URL and BANLI_LLM_MODEL for a model)\n\nDemo tokens (%s):\n", url, f.Tenant.Name)
+		fmt.Fprintf(stdout, "database: %s\nplanner: %s\n\nDemo tokens (%s):\n", url, desc, f.Tenant.Name)
 		var first string
 		for _, u := range demoUsers {
 			tok, _, err := st.CreateToken(ctx, sys, u.id, "banli dev")
@@ -99,6 +103,8 @@ func cmdDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		fmt.Fprintf(stdout, "\nTry:\n  curl -s -H 'Authorization: Bearer %s' http://%s/v1/me\n", first, bound)
 		fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n    -d '{\"leave_type\":\"annual\",\"start\":\"2026-12-21\",\"end\":\"2026-12-22\"}' http://%s/v1/leave-requests\n", first, bound)
+		fmt.Fprintf(stdout, "  curl -s -H 'Authorization: Bearer %s' -F file=@receipt.jpg http://%s/v1/receipts\n", first, bound)
+		fmt.Fprintf(stdout, "  banli chat --server http://%s --token %s\n", bound, first)
 		fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 	})
 }

@@ -24,6 +24,8 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return evalAgent(ctx, args[1:], stdout, stderr)
 	case "receipts":
 		return evalReceipts(ctx, args[1:], stdout, stderr)
+	case "meetings":
+		return evalMeetings(ctx, args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("unknown eval suite %q (anomaly, receipts, agent, meetings)", args[0])
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/banlihq/banli/agent/llm"
 	"github.com/banlihq/banli/evals/agent"
 	"github.com/banlihq/banli/evals/agentcases"
 	"github.com/banlihq/banli/fixture"
@@ -21,7 +22,7 @@ func evalAgent(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("eval agent")
 	fxPath := fs.String("fixture", "", "tenant fixture YAML (FORMAT.md §1)")
 	casesPath := fs.String("cases", "", "agent cases JSONL (FORMAT.md §2)")
-	planner := fs.String("planner", "builtin", "planner: builtin")
+	planner := fs.String("planner", "builtin", "planner: builtin, or llm (BANLI_LLM_BASE_URL, BANLI_LLM_MODEL)")
 	jsonOut := fs.String("json", "", "write the JSON report here")
 	minPass := fs.Float64("min-pass", -1, "fail below this pass rate")
 	if err := fs.Parse(args); err != nil {
@@ -29,6 +30,16 @@ func evalAgent(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *fxPath == "" || *casesPath == "" {
 		return errors.New("--fixture and --cases are required")
+	}
+	opts := agenteval.Options{Planner: *planner}
+	var model *llm.Planner
+	if *planner == "llm" {
+		var err error
+		if model, err = llmPlanner(os.Getenv, logger(stderr)); err != nil {
+			return err
+		}
+		opts.LLM = model
+		fmt.Fprintf(stderr, "planner: %s\n", model.Config())
 	}
 	fx, err := fixture.Load(*fxPath)
 	if err != nil {
@@ -56,12 +67,17 @@ func evalAgent(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		admin = cl.URL("postgres")
 	}
 	bar := progress.New(stderr, "agent cases", len(cases))
-	rep, err := agenteval.Run(ctx, fx, cases, agenteval.Options{AdminURL: admin, Planner: *planner, Progress: func(done, _ int) { bar.Set(done) }})
+	opts.AdminURL, opts.Progress = admin, func(done, _ int) { bar.Set(done) }
+	rep, err := agenteval.Run(ctx, fx, cases, opts)
 	bar.Finish()
 	if err != nil {
 		return err
 	}
 	rep.Table(stdout)
+	if model != nil && model.Fallbacks() > 0 {
+		// Those turns measured the built-in planner, not the model.
+		fmt.Fprintf(stdout, "the model failed on %d turn(s); the built-in planner answered them\n", model.Fallbacks())
+	}
 	if err := writeJSON(*jsonOut, rep); err != nil {
 		return err
 	}

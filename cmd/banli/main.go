@@ -28,6 +28,10 @@ Usage:
   banli seed    --fixture FILE.yaml [--slug SLUG]     load a company from a fixture
   banli token   create --employee ID [--tenant SLUG] [--name NAME]
   banli audit   verify [--tenant SLUG]                check the audit hash chain
+  banli receipts scan [--json] FILE...                read receipts with OCR (no database)
+  banli docs    add|search|list [--tenant SLUG] ...   add documents (txt, md, pdf) and search the knowledge base
+  banli chat    [--server URL --token T | --employee ID]  talk to the assistant in the terminal
+  banli meetings summarize FILE [--date D] [--fixture F] [--json]  summarise a transcript offline (no database)
   banli eval    anomaly|receipts|agent|meetings ...   run an offline evaluation
 `
 
@@ -76,6 +80,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAudit(ctx, rest, stdout, stderr)
 	case "eval":
 		return cmdEval(ctx, rest, stdout, stderr)
+	case "meetings":
+		return cmdMeetings(ctx, rest, stdout)
+	case "chat":
+		return cmdChat(ctx, rest, os.Stdin, stdout, stderr)
+	case "receipts":
+		return cmdReceipts(ctx, rest, stdout, stderr)
+	case "docs":
+		return cmdDocs(ctx, rest, stdout, stderr)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }

@@ -52,8 +52,11 @@ import (
 type Options struct {
 	// AdminURL is a server URL whose user may create databases.
 	AdminURL string
-	// Planner names the planner; only "builtin" exists.
+	// Planner names the planner: "builtin" (the default) or "llm".
 	Planner string
+	// LLM is the planner used when Planner is "llm" (agent/llm, built from
+	// BANLI_LLM_* by the CLI).
+	LLM agent.Planner
 	// Progress is called after each case.
 	Progress func(done, total int)
 }
@@ -100,8 +103,16 @@ type Report struct {
 
 // Run scores cases against the fixture.
 func Run(ctx context.Context, fx *fixture.Fixture, cases []agentcases.Case, opts Options) (*Report, error) {
-	if opts.Planner != "" && opts.Planner != "builtin" {
-		return nil, fmt.Errorf("unknown planner %q (builtin)", opts.Planner)
+	var planner agent.Planner // nil: the service's built-in planner
+	switch opts.Planner {
+	case "", "builtin":
+	case "llm":
+		if opts.LLM == nil {
+			return nil, errors.New("the llm planner needs a model: set BANLI_LLM_BASE_URL and BANLI_LLM_MODEL")
+		}
+		planner = opts.LLM
+	default:
+		return nil, fmt.Errorf("unknown planner %q (builtin or llm)", opts.Planner)
 	}
 	base, err := url.Parse(opts.AdminURL)
 	if err != nil {
@@ -128,7 +139,7 @@ func Run(ctx context.Context, fx *fixture.Fixture, cases []agentcases.Case, opts
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r, l, err := runCase(ctx, admin, base, tmpl, tenantID, fx, loc, c)
+		r, l, err := runCase(ctx, admin, base, tmpl, tenantID, fx, loc, c, planner)
 		if err != nil {
 			return nil, fmt.Errorf("case %s: %w", c.ID, err)
 		}
@@ -183,7 +194,7 @@ func buildTemplate(ctx context.Context, admin *pgx.Conn, base *url.URL, name str
 }
 
 // runCase runs one case on its own clone of the template.
-func runCase(ctx context.Context, admin *pgx.Conn, base *url.URL, tmpl, tenantID string, fx *fixture.Fixture, loc *time.Location, c agentcases.Case) (CaseResult, []time.Duration, error) {
+func runCase(ctx context.Context, admin *pgx.Conn, base *url.URL, tmpl, tenantID string, fx *fixture.Fixture, loc *time.Location, c agentcases.Case, planner agent.Planner) (CaseResult, []time.Duration, error) {
 	name := "banli_eval_" + randHex()
 	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE `+tmpl); err != nil {
 		return CaseResult{}, nil, fmt.Errorf("clone template: %w", err)
@@ -200,7 +211,7 @@ func runCase(ctx context.Context, admin *pgx.Conn, base *url.URL, tmpl, tenantID
 	}
 	now := c.Now.In(loc)
 	st.Now = func() time.Time { return now }
-	svc := agent.New(st, agent.Options{Backend: newBackend(st, fx), Now: st.Now})
+	svc := agent.New(st, agent.Options{Planner: planner, Backend: newBackend(st, fx), Now: st.Now})
 	actor := domain.Actor{TenantID: tenantID, EmployeeID: c.Actor, Via: domain.ViaChat, RequestID: "eval-" + c.ID}
 	k := &caseRun{ctx: ctx, pool: pool, st: st, svc: svc, actor: actor, now: now, m: agentcases.Matcher{Loc: loc, Fold: zh.Fold, Actor: c.Actor}}
 	res := CaseResult{ID: c.ID, Lang: c.Lang, Proposed: []agentcases.Call{}}
@@ -367,7 +378,7 @@ func (k *caseRun) turn(conv string, turn agentcases.Turn) (agent.Reply, string, 
 // code, as the user's authenticator app would.
 func (k *caseRun) stepUp() (string, error) {
 	if k.secret == "" {
-		s, err := k.st.EnrollTOTP(k.ctx, k.actor)
+		s, err := k.st.EnrollTOTP(k.ctx, k.actor, "")
 		if err != nil {
 			return "", fmt.Errorf("enrol step-up: %w", err)
 		}
