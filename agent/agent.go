@@ -294,7 +294,7 @@ func (s *Service) Converse(ctx context.Context, actor domain.Actor, m Message) (
 		texts = append(texts, plan.Reply)
 	}
 	if len(inputs) > 0 {
-		texts = append(texts, say(lang, "請確認以下操作：", "请确认以下操作：", "Please confirm:"))
+		texts = append(texts, tools.Say(lang, "請確認以下操作：", "请确认以下操作：", "Please confirm:"))
 		for _, in := range inputs {
 			texts = append(texts, "• "+in.Preview)
 		}
@@ -458,21 +458,11 @@ func failed(c builtin.Call, err error) CallResult {
 func refusal(lang string, r CallResult) string {
 	switch r.Code {
 	case domain.EForbidden, domain.EUnauthorized:
-		return say(lang, "抱歉，你沒有權限這樣做：", "抱歉，你没有权限这样做：", "Sorry, you are not allowed to do that: ") + r.Error
+		return tools.Say(lang, "抱歉，你沒有權限這樣做：", "抱歉，你没有权限这样做：", "Sorry, you are not allowed to do that: ") + r.Error
 	case domain.ENotFound:
-		return say(lang, "抱歉，找不到或無權查看：", "抱歉，找不到或无权查看：", "Sorry, not found or not visible to you: ") + r.Error
+		return tools.Say(lang, "抱歉，找不到或無權查看：", "抱歉，找不到或无权查看：", "Sorry, not found or not visible to you: ") + r.Error
 	}
-	return say(lang, "無法處理：", "无法处理：", "Could not do that: ") + r.Error
-}
-
-func say(lang, hant, hans, en string) string {
-	switch lang {
-	case "en":
-		return en
-	case "zh-Hans":
-		return hans
-	}
-	return hant
+	return tools.Say(lang, "無法處理：", "无法处理：", "Could not do that: ") + r.Error
 }
 
 // normalise turns planner values ([]string, []int, ...) into JSON values.

@@ -90,7 +90,7 @@ func (a *FindEmployeeArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *FindEmployeeArgs) preview(e *Env, lang string) string {
-	return say(lang, "查找同事：", "查找同事：", "Find employees: ") + quote(a.Query, lang)
+	return Say(lang, "查找同事：", "查找同事：", "Find employees: ") + quote(a.Query, lang)
 }
 
 func (a *FindEmployeeArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -146,7 +146,7 @@ func (a *FindEmployeeArgs) execute(ctx context.Context, b Backend, actor domain.
 		out = append(out, h.emp)
 		ls = append(ls, fmt.Sprintf("• %s (%s) — %s, %s, %s", h.emp.Name, h.emp.NameEn, h.emp.Title, e.department(h.emp.Department, lang), h.emp.Email))
 	}
-	return Result{Text: lines(say(lang, "找到以下同事：", "找到以下同事：", "Found:"), ls, say(lang, "找不到相符的同事。", "找不到相符的同事。", "No matching employee.")), Data: out}, nil
+	return Result{Text: lines(Say(lang, "找到以下同事：", "找到以下同事：", "Found:"), ls, Say(lang, "找不到相符的同事。", "找不到相符的同事。", "No matching employee.")), Data: out}, nil
 }
 
 // ---- Calendar
@@ -181,17 +181,17 @@ func (a *CreateEventArgs) check(e *Env, v *domain.Validator) {
 func (a *CreateEventArgs) preview(e *Env, lang string) string {
 	s, _ := time.Parse(time.RFC3339, a.Start)
 	en, _ := time.Parse(time.RFC3339, a.End)
-	p := say(lang, "建立會議 ", "创建会议 ", "Create the meeting ") + quote(a.Title, lang) + say(lang, "：", "：", ": ") + e.span(s, en, lang)
+	p := Say(lang, "建立會議 ", "创建会议 ", "Create the meeting ") + quote(a.Title, lang) + Say(lang, "：", "：", ": ") + e.span(s, en, lang)
 	if len(a.Attendees) > 0 {
-		p += say(lang, "，與會者：", "，参会者：", ", with ") + e.names(a.Attendees, lang)
+		p += Say(lang, "，與會者：", "，参会者：", ", with ") + e.names(a.Attendees, lang)
 	}
 	if a.Resource != "" {
-		p += say(lang, "，地點：", "，地点：", ", in ") + e.resource(a.Resource, lang)
+		p += Say(lang, "，地點：", "，地点：", ", in ") + e.resource(a.Resource, lang)
 	} else if a.Location != "" {
-		p += say(lang, "，地點：", "，地点：", ", at ") + quote(a.Location, lang)
+		p += Say(lang, "，地點：", "，地点：", ", at ") + quote(a.Location, lang)
 	}
 	if a.Recurrence != "" {
-		p += say(lang, "，重複：", "，重复：", ", repeating ") + a.Recurrence
+		p += Say(lang, "，重複：", "，重复：", ", repeating ") + a.Recurrence
 	}
 	return p
 }
@@ -202,9 +202,9 @@ func (a *CreateEventArgs) execute(ctx context.Context, b Backend, actor domain.A
 	if err != nil {
 		return Result{}, err
 	}
-	t := say(lang, "已建立會議 ", "已创建会议 ", "Created ") + quote(ev.Title, lang) + " " + e.span(ev.Start, ev.End, lang)
+	t := Say(lang, "已建立會議 ", "已创建会议 ", "Created ") + quote(ev.Title, lang) + " " + e.span(ev.Start, ev.End, lang)
 	if len(ev.Conflicts) > 0 {
-		t += say(lang, "（注意：", "（注意：", " (note: ") + e.names(ev.Conflicts, lang) + say(lang, " 當時另有安排）", " 当时另有安排）", " are busy then)")
+		t += Say(lang, "（注意：", "（注意：", " (note: ") + e.names(ev.Conflicts, lang) + Say(lang, " 當時另有安排）", " 当时另有安排）", " are busy then)")
 	}
 	return Result{Text: t, Data: ev}, nil
 }
@@ -227,7 +227,7 @@ func (a *FindFreeSlotsArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *FindFreeSlotsArgs) preview(e *Env, lang string) string {
-	return say(lang, "查找空檔", "查找空档", "Find free time") + fmt.Sprintf(" (%d min) ", a.DurationMinutes) + e.names(a.Attendees, lang)
+	return Say(lang, "查找空檔", "查找空档", "Find free time") + fmt.Sprintf(" (%d min) ", a.DurationMinutes) + e.names(a.Attendees, lang)
 }
 
 func (a *FindFreeSlotsArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -244,8 +244,8 @@ func (a *FindFreeSlotsArgs) execute(ctx context.Context, b Backend, actor domain
 	for _, s := range slots {
 		ls = append(ls, "• "+e.span(s.Start, s.End, lang))
 	}
-	return Result{Text: lines(say(lang, "以下時段大家都有空：", "以下时段大家都有空：", "Everyone is free at:"), ls,
-		say(lang, "這段時間找不到共同空檔。", "这段时间找不到共同空档。", "No common free time in that period.")), Data: slots}, nil
+	return Result{Text: lines(Say(lang, "以下時段大家都有空：", "以下时段大家都有空：", "Everyone is free at:"), ls,
+		Say(lang, "這段時間找不到共同空檔。", "这段时间找不到共同空档。", "No common free time in that period.")), Data: slots}, nil
 }
 
 // ListEventsArgs are list_events' arguments.
@@ -262,7 +262,7 @@ func (a *ListEventsArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *ListEventsArgs) preview(e *Env, lang string) string {
-	return say(lang, "查看日程", "查看日程", "List events") + " " + a.From + " – " + a.To
+	return Say(lang, "查看日程", "查看日程", "List events") + " " + a.From + " – " + a.To
 }
 
 func (a *ListEventsArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -280,7 +280,7 @@ func (a *ListEventsArgs) execute(ctx context.Context, b Backend, actor domain.Ac
 		}
 		ls = append(ls, l)
 	}
-	return Result{Text: lines(say(lang, "日程：", "日程：", "Events:"), ls, say(lang, "這段時間沒有日程。", "这段时间没有日程。", "Nothing scheduled.")), Data: evs}, nil
+	return Result{Text: lines(Say(lang, "日程：", "日程：", "Events:"), ls, Say(lang, "這段時間沒有日程。", "这段时间没有日程。", "Nothing scheduled.")), Data: evs}, nil
 }
 
 // RescheduleEventArgs are reschedule_event's arguments.
@@ -298,7 +298,7 @@ func (a *RescheduleEventArgs) check(e *Env, v *domain.Validator) {
 
 func (a *RescheduleEventArgs) preview(e *Env, lang string) string {
 	s, _ := time.Parse(time.RFC3339, a.Start)
-	p := say(lang, "將日程 ", "将日程 ", "Move event ") + a.EventID + say(lang, " 改到 ", " 改到 ", " to ") + e.day(s, lang) + " " + s.In(e.Loc()).Format("15:04")
+	p := Say(lang, "將日程 ", "将日程 ", "Move event ") + a.EventID + Say(lang, " 改到 ", " 改到 ", " to ") + e.day(s, lang) + " " + s.In(e.Loc()).Format("15:04")
 	if en, err := time.Parse(time.RFC3339, a.End); err == nil {
 		p += "–" + en.In(e.Loc()).Format("15:04")
 	}
@@ -310,7 +310,7 @@ func (a *RescheduleEventArgs) execute(ctx context.Context, b Backend, actor doma
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已改期：", "已改期：", "Rescheduled: ") + quote(ev.Title, lang) + " " + e.span(ev.Start, ev.End, lang), Data: ev}, nil
+	return Result{Text: Say(lang, "已改期：", "已改期：", "Rescheduled: ") + quote(ev.Title, lang) + " " + e.span(ev.Start, ev.End, lang), Data: ev}, nil
 }
 
 // CancelEventArgs are cancel_event's arguments.
@@ -323,7 +323,7 @@ func (a *CancelEventArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *CancelEventArgs) preview(e *Env, lang string) string {
-	return say(lang, "取消日程 ", "取消日程 ", "Cancel event ") + a.EventID
+	return Say(lang, "取消日程 ", "取消日程 ", "Cancel event ") + a.EventID
 }
 
 func (a *CancelEventArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -331,7 +331,7 @@ func (a *CancelEventArgs) execute(ctx context.Context, b Backend, actor domain.A
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已取消：", "已取消：", "Cancelled: ") + quote(ev.Title, lang), Data: ev}, nil
+	return Result{Text: Say(lang, "已取消：", "已取消：", "Cancelled: ") + quote(ev.Title, lang), Data: ev}, nil
 }
 
 // BookResourceArgs are book_resource's arguments.
@@ -352,9 +352,9 @@ func (a *BookResourceArgs) check(e *Env, v *domain.Validator) {
 func (a *BookResourceArgs) preview(e *Env, lang string) string {
 	s, _ := time.Parse(time.RFC3339, a.Start)
 	en, _ := time.Parse(time.RFC3339, a.End)
-	p := say(lang, "預訂 ", "预订 ", "Book ") + e.resource(a.Resource, lang) + say(lang, "：", "：", ": ") + e.span(s, en, lang)
+	p := Say(lang, "預訂 ", "预订 ", "Book ") + e.resource(a.Resource, lang) + Say(lang, "：", "：", ": ") + e.span(s, en, lang)
 	if a.Purpose != "" {
-		p += say(lang, "，用途：", "，用途：", ", for ") + quote(a.Purpose, lang)
+		p += Say(lang, "，用途：", "，用途：", ", for ") + quote(a.Purpose, lang)
 	}
 	return p
 }
@@ -364,7 +364,7 @@ func (a *BookResourceArgs) execute(ctx context.Context, b Backend, actor domain.
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已預訂 ", "已预订 ", "Booked ") + e.resource(ev.Resource, lang) + " " + e.span(ev.Start, ev.End, lang), Data: ev}, nil
+	return Result{Text: Say(lang, "已預訂 ", "已预订 ", "Booked ") + e.resource(ev.Resource, lang) + " " + e.span(ev.Start, ev.End, lang), Data: ev}, nil
 }
 
 // ---- Tasks
@@ -392,11 +392,11 @@ func (a *CreateTaskArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *CreateTaskArgs) preview(e *Env, lang string) string {
-	p := say(lang, "建立任務 ", "创建任务 ", "Create the task ") + quote(a.Title, lang) + say(lang, "，負責人：", "，负责人：", ", assigned to ") + e.name(a.Assignee, lang)
+	p := Say(lang, "建立任務 ", "创建任务 ", "Create the task ") + quote(a.Title, lang) + Say(lang, "，負責人：", "，负责人：", ", assigned to ") + e.name(a.Assignee, lang)
 	if a.Due != "" {
-		p += say(lang, "，期限：", "，期限：", ", due ") + e.due(a.Due, lang)
+		p += Say(lang, "，期限：", "，期限：", ", due ") + e.due(a.Due, lang)
 	}
-	return p + say(lang, "，優先級：", "，优先级：", ", priority ") + statusName(a.Priority, lang)
+	return p + Say(lang, "，優先級：", "，优先级：", ", priority ") + statusName(a.Priority, lang)
 }
 
 func (a *CreateTaskArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -404,7 +404,7 @@ func (a *CreateTaskArgs) execute(ctx context.Context, b Backend, actor domain.Ac
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已建立任務 ", "已创建任务 ", "Created the task ") + quote(t.Title, lang) + " (" + t.ID + ")", Data: t}, nil
+	return Result{Text: Say(lang, "已建立任務 ", "已创建任务 ", "Created the task ") + quote(t.Title, lang) + " (" + t.ID + ")", Data: t}, nil
 }
 
 // ListTasksArgs are list_tasks' arguments.
@@ -420,7 +420,7 @@ func (a *ListTasksArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *ListTasksArgs) preview(e *Env, lang string) string {
-	return say(lang, "列出任務", "列出任务", "List tasks")
+	return Say(lang, "列出任務", "列出任务", "List tasks")
 }
 
 func (a *ListTasksArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -439,11 +439,11 @@ func (a *ListTasksArgs) execute(ctx context.Context, b Backend, actor domain.Act
 		}
 		l := "• " + quote(t.Title, lang) + " — " + e.name(t.Assignee, lang) + ", " + statusName(t.Status, lang)
 		if t.Due != "" {
-			l += ", " + say(lang, "期限 ", "期限 ", "due ") + e.due(t.Due, lang)
+			l += ", " + Say(lang, "期限 ", "期限 ", "due ") + e.due(t.Due, lang)
 		}
 		ls = append(ls, l)
 	}
-	return Result{Text: lines(say(lang, "任務：", "任务：", "Tasks:"), ls, say(lang, "沒有相符的任務。", "没有相符的任务。", "No matching tasks.")), Data: ts}, nil
+	return Result{Text: lines(Say(lang, "任務：", "任务：", "Tasks:"), ls, Say(lang, "沒有相符的任務。", "没有相符的任务。", "No matching tasks.")), Data: ts}, nil
 }
 
 // UpdateTaskArgs are update_task's arguments; absent fields stay as they are.
@@ -466,21 +466,21 @@ func (a *UpdateTaskArgs) check(e *Env, v *domain.Validator) {
 func (a *UpdateTaskArgs) preview(e *Env, lang string) string {
 	var ch []string
 	if a.Title != "" {
-		ch = append(ch, say(lang, "標題→", "标题→", "title → ")+quote(a.Title, lang))
+		ch = append(ch, Say(lang, "標題→", "标题→", "title → ")+quote(a.Title, lang))
 	}
 	if a.Status != "" {
-		ch = append(ch, say(lang, "狀態→", "状态→", "status → ")+statusName(a.Status, lang))
+		ch = append(ch, Say(lang, "狀態→", "状态→", "status → ")+statusName(a.Status, lang))
 	}
 	if a.Due != "" {
-		ch = append(ch, say(lang, "期限→", "期限→", "due → ")+e.due(a.Due, lang))
+		ch = append(ch, Say(lang, "期限→", "期限→", "due → ")+e.due(a.Due, lang))
 	}
 	if a.Assignee != "" {
-		ch = append(ch, say(lang, "負責人→", "负责人→", "assignee → ")+e.name(a.Assignee, lang))
+		ch = append(ch, Say(lang, "負責人→", "负责人→", "assignee → ")+e.name(a.Assignee, lang))
 	}
 	if a.Priority != "" {
-		ch = append(ch, say(lang, "優先級→", "优先级→", "priority → ")+statusName(a.Priority, lang))
+		ch = append(ch, Say(lang, "優先級→", "优先级→", "priority → ")+statusName(a.Priority, lang))
 	}
-	return say(lang, "更新任務 ", "更新任务 ", "Update task ") + a.TaskID + say(lang, "：", "：", ": ") + strings.Join(ch, say(lang, "，", "，", ", "))
+	return Say(lang, "更新任務 ", "更新任务 ", "Update task ") + a.TaskID + Say(lang, "：", "：", ": ") + strings.Join(ch, Say(lang, "，", "，", ", "))
 }
 
 func (a *UpdateTaskArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -496,7 +496,7 @@ func (a *UpdateTaskArgs) execute(ctx context.Context, b Backend, actor domain.Ac
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已更新任務 ", "已更新任务 ", "Updated ") + quote(t.Title, lang), Data: t}, nil
+	return Result{Text: Say(lang, "已更新任務 ", "已更新任务 ", "Updated ") + quote(t.Title, lang), Data: t}, nil
 }
 
 // ---- Leave
@@ -535,17 +535,17 @@ func (a *RequestLeaveArgs) days(e *Env) float64 {
 
 func half(h, lang string) string {
 	if h == "am" {
-		return say(lang, "上午", "上午", "am")
+		return Say(lang, "上午", "上午", "am")
 	}
-	return say(lang, "下午", "下午", "pm")
+	return Say(lang, "下午", "下午", "pm")
 }
 
 func (a *RequestLeaveArgs) preview(e *Env, lang string) string {
-	p := say(lang, "申請", "申请", "Apply for ") + leaveName(a.LeaveType, lang) + say(lang, "：", "：", ": ") +
+	p := Say(lang, "申請", "申请", "Apply for ") + leaveName(a.LeaveType, lang) + Say(lang, "：", "：", ": ") +
 		e.dateStr(a.Start, lang) + " " + half(a.StartHalf, lang) + " – " + e.dateStr(a.End, lang) + " " + half(a.EndHalf, lang) +
-		say(lang, "，共 ", "，共 ", ", ") + num(a.days(e)) + say(lang, " 個工作天", " 个工作日", " working day(s)")
+		Say(lang, "，共 ", "，共 ", ", ") + num(a.days(e)) + Say(lang, " 個工作天", " 个工作日", " working day(s)")
 	if a.Reason != "" {
-		p += say(lang, "，原因：", "，原因：", ", reason: ") + quote(a.Reason, lang)
+		p += Say(lang, "，原因：", "，原因：", ", reason: ") + quote(a.Reason, lang)
 	}
 	return p
 }
@@ -555,7 +555,7 @@ func (a *RequestLeaveArgs) execute(ctx context.Context, b Backend, actor domain.
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已提交請假申請 ", "已提交请假申请 ", "Submitted leave request ") + lr.ID + say(lang, "，共 ", "，共 ", ", ") + num(lr.Days) + say(lang, " 天，等待審批。", " 天，等待审批。", " day(s), waiting for approval."), Data: lr}, nil
+	return Result{Text: Say(lang, "已提交請假申請 ", "已提交请假申请 ", "Submitted leave request ") + lr.ID + Say(lang, "，共 ", "，共 ", ", ") + num(lr.Days) + Say(lang, " 天，等待審批。", " 天，等待审批。", " day(s), waiting for approval."), Data: lr}, nil
 }
 
 // GetLeaveBalanceArgs are get_leave_balance's arguments.
@@ -569,7 +569,7 @@ func (a *GetLeaveBalanceArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *GetLeaveBalanceArgs) preview(e *Env, lang string) string {
-	return say(lang, "查詢假期餘額", "查询假期余额", "Leave balance")
+	return Say(lang, "查詢假期餘額", "查询假期余额", "Leave balance")
 }
 
 func (a *GetLeaveBalanceArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -583,10 +583,10 @@ func (a *GetLeaveBalanceArgs) execute(ctx context.Context, b Backend, actor doma
 	}
 	var ls []string
 	for _, bl := range bs {
-		ls = append(ls, fmt.Sprintf(say(lang, "• %s：尚餘 %s 天（全年 %s 天，已用 %s 天，待批 %s 天）", "• %s：剩余 %s 天（全年 %s 天，已用 %s 天，待批 %s 天）", "• %s: %s day(s) left (entitled %s, used %s, pending %s)"),
+		ls = append(ls, fmt.Sprintf(Say(lang, "• %s：尚餘 %s 天（全年 %s 天，已用 %s 天，待批 %s 天）", "• %s：剩余 %s 天（全年 %s 天，已用 %s 天，待批 %s 天）", "• %s: %s day(s) left (entitled %s, used %s, pending %s)"),
 			leaveName(bl.LeaveType, lang), num(bl.Available), num(bl.Entitled), num(bl.Used), num(bl.Pending)))
 	}
-	return Result{Text: lines(who+say(lang, " 的假期餘額：", " 的假期余额：", "'s leave balance:"), ls, say(lang, "沒有假期餘額紀錄。", "没有假期余额记录。", "No balance on record.")), Data: bs}, nil
+	return Result{Text: lines(who+Say(lang, " 的假期餘額：", " 的假期余额：", "'s leave balance:"), ls, Say(lang, "沒有假期餘額紀錄。", "没有假期余额记录。", "No balance on record.")), Data: bs}, nil
 }
 
 // ListLeaveRequestsArgs are list_leave_requests' arguments.
@@ -604,7 +604,7 @@ func (a *ListLeaveRequestsArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *ListLeaveRequestsArgs) preview(e *Env, lang string) string {
-	return say(lang, "列出請假申請", "列出请假申请", "List leave requests")
+	return Say(lang, "列出請假申請", "列出请假申请", "List leave requests")
 }
 
 func (a *ListLeaveRequestsArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -616,7 +616,7 @@ func (a *ListLeaveRequestsArgs) execute(ctx context.Context, b Backend, actor do
 	for _, lr := range lrs {
 		ls = append(ls, fmt.Sprintf("• %s %s %s – %s (%s %s) %s", lr.ID, e.name(lr.Employee, lang), lr.Start, lr.End, num(lr.Days), leaveName(lr.LeaveType, lang), statusName(lr.Status, lang)))
 	}
-	return Result{Text: lines(say(lang, "請假申請：", "请假申请：", "Leave requests:"), ls, say(lang, "沒有相符的請假申請。", "没有相符的请假申请。", "No matching leave requests.")), Data: lrs}, nil
+	return Result{Text: lines(Say(lang, "請假申請：", "请假申请：", "Leave requests:"), ls, Say(lang, "沒有相符的請假申請。", "没有相符的请假申请。", "No matching leave requests.")), Data: lrs}, nil
 }
 
 // CancelLeaveArgs are cancel_leave's arguments.
@@ -629,7 +629,7 @@ func (a *CancelLeaveArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *CancelLeaveArgs) preview(e *Env, lang string) string {
-	return say(lang, "取消請假申請 ", "取消请假申请 ", "Cancel leave request ") + a.RequestID
+	return Say(lang, "取消請假申請 ", "取消请假申请 ", "Cancel leave request ") + a.RequestID
 }
 
 func (a *CancelLeaveArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -637,7 +637,7 @@ func (a *CancelLeaveArgs) execute(ctx context.Context, b Backend, actor domain.A
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已取消請假申請 ", "已取消请假申请 ", "Cancelled leave request ") + lr.ID, Data: lr}, nil
+	return Result{Text: Say(lang, "已取消請假申請 ", "已取消请假申请 ", "Cancelled leave request ") + lr.ID, Data: lr}, nil
 }
 
 // ---- Expenses
@@ -690,16 +690,16 @@ func (a *CreateExpenseClaimArgs) preview(e *Env, lang string) string {
 		}
 		ls = append(ls, l)
 	}
-	head := say(lang, "建立報銷單", "创建报销单", "Create an expense claim")
+	head := Say(lang, "建立報銷單", "创建报销单", "Create an expense claim")
 	if a.Title != "" {
 		head += " " + quote(a.Title, lang)
 	}
 	if a.Submit {
-		head += say(lang, "並提交審批", "并提交审批", " and submit it for approval")
+		head += Say(lang, "並提交審批", "并提交审批", " and submit it for approval")
 	} else {
-		head += say(lang, "（草稿，暫不提交）", "（草稿，暂不提交）", " (draft, not submitted)")
+		head += Say(lang, "（草稿，暫不提交）", "（草稿，暂不提交）", " (draft, not submitted)")
 	}
-	return head + say(lang, "：", "：", ":") + "\n" + strings.Join(ls, "\n")
+	return head + Say(lang, "：", "：", ":") + "\n" + strings.Join(ls, "\n")
 }
 
 func (a *CreateExpenseClaimArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -711,7 +711,7 @@ func (a *CreateExpenseClaimArgs) execute(ctx context.Context, b Backend, actor d
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已建立報銷單 ", "已创建报销单 ", "Created claim ") + c.ID + fmt.Sprintf(" (%s %s, %s)", c.Currency, c.Total, statusName(c.Status, lang)), Data: c}, nil
+	return Result{Text: Say(lang, "已建立報銷單 ", "已创建报销单 ", "Created claim ") + c.ID + fmt.Sprintf(" (%s %s, %s)", c.Currency, c.Total, statusName(c.Status, lang)), Data: c}, nil
 }
 
 // SubmitExpenseClaimArgs are submit_expense_claim's arguments.
@@ -724,7 +724,7 @@ func (a *SubmitExpenseClaimArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *SubmitExpenseClaimArgs) preview(e *Env, lang string) string {
-	return say(lang, "提交報銷單 ", "提交报销单 ", "Submit expense claim ") + a.ClaimID + say(lang, " 以供審批", " 以供审批", " for approval")
+	return Say(lang, "提交報銷單 ", "提交报销单 ", "Submit expense claim ") + a.ClaimID + Say(lang, " 以供審批", " 以供审批", " for approval")
 }
 
 func (a *SubmitExpenseClaimArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -732,7 +732,7 @@ func (a *SubmitExpenseClaimArgs) execute(ctx context.Context, b Backend, actor d
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已提交報銷單 ", "已提交报销单 ", "Submitted claim ") + c.ID, Data: c}, nil
+	return Result{Text: Say(lang, "已提交報銷單 ", "已提交报销单 ", "Submitted claim ") + c.ID, Data: c}, nil
 }
 
 // ListExpenseClaimsArgs are list_expense_claims' arguments.
@@ -746,7 +746,7 @@ func (a *ListExpenseClaimsArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *ListExpenseClaimsArgs) preview(e *Env, lang string) string {
-	return say(lang, "列出報銷單", "列出报销单", "List expense claims")
+	return Say(lang, "列出報銷單", "列出报销单", "List expense claims")
 }
 
 func (a *ListExpenseClaimsArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -762,7 +762,7 @@ func (a *ListExpenseClaimsArgs) execute(ctx context.Context, b Backend, actor do
 	for _, c := range cs {
 		ls = append(ls, fmt.Sprintf("• %s %s %s %s %s", c.ID, quote(c.Title, lang), c.Currency, c.Total, statusName(c.Status, lang)))
 	}
-	return Result{Text: lines(say(lang, "報銷單：", "报销单：", "Expense claims:"), ls, say(lang, "沒有相符的報銷單。", "没有相符的报销单。", "No matching claims.")), Data: cs}, nil
+	return Result{Text: lines(Say(lang, "報銷單：", "报销单：", "Expense claims:"), ls, Say(lang, "沒有相符的報銷單。", "没有相符的报销单。", "No matching claims.")), Data: cs}, nil
 }
 
 // ScanReceiptArgs are scan_receipt's arguments.
@@ -775,7 +775,7 @@ func (a *ScanReceiptArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *ScanReceiptArgs) preview(e *Env, lang string) string {
-	return say(lang, "讀取收據 ", "读取收据 ", "Read receipt ") + a.ReceiptID
+	return Say(lang, "讀取收據 ", "读取收据 ", "Read receipt ") + a.ReceiptID
 }
 
 func (a *ScanReceiptArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -798,7 +798,7 @@ type ListPendingApprovalsArgs struct{}
 func (a *ListPendingApprovalsArgs) check(e *Env, v *domain.Validator) {}
 
 func (a *ListPendingApprovalsArgs) preview(e *Env, lang string) string {
-	return say(lang, "列出待我審批的申請", "列出待我审批的申请", "List what waits for my approval")
+	return Say(lang, "列出待我審批的申請", "列出待我审批的申请", "List what waits for my approval")
 }
 
 func (a *ListPendingApprovalsArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -811,17 +811,17 @@ func (a *ListPendingApprovalsArgs) execute(ctx context.Context, b Backend, actor
 		emp := e.Employees[p.Requester]
 		l := fmt.Sprintf("• %s %s (%s) — %s", p.RequestID, emp.Name, emp.NameEn, quote(p.Summary, lang))
 		if p.OnBehalf != "" {
-			l += say(lang, "（代 ", "（代 ", " (for ") + e.name(p.OnBehalf, lang) + say(lang, " 審批）", " 审批）", ")")
+			l += Say(lang, "（代 ", "（代 ", " (for ") + e.name(p.OnBehalf, lang) + Say(lang, " 審批）", " 审批）", ")")
 		}
 		ls = append(ls, l)
 	}
-	return Result{Text: lines(say(lang, "等待你審批：", "等待你审批：", "Waiting for your approval:"), ls, say(lang, "暫時沒有等你審批的申請。", "暂时没有等你审批的申请。", "Nothing waits for your approval.")), Data: ps}, nil
+	return Result{Text: lines(Say(lang, "等待你審批：", "等待你审批：", "Waiting for your approval:"), ls, Say(lang, "暫時沒有等你審批的申請。", "暂时没有等你审批的申请。", "Nothing waits for your approval.")), Data: ps}, nil
 }
 
 func decidePreview(e *Env, lang, verb, id, note string) string {
 	p := verb + " " + id
 	if note != "" {
-		p += say(lang, "，備註：", "，备注：", ", note: ") + quote(note, lang)
+		p += Say(lang, "，備註：", "，备注：", ", note: ") + quote(note, lang)
 	}
 	return p
 }
@@ -837,7 +837,7 @@ func (a *ApproveArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *ApproveArgs) preview(e *Env, lang string) string {
-	return decidePreview(e, lang, say(lang, "批准", "批准", "Approve"), a.RequestID, a.Comment)
+	return decidePreview(e, lang, Say(lang, "批准", "批准", "Approve"), a.RequestID, a.Comment)
 }
 
 func (a *ApproveArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -845,7 +845,7 @@ func (a *ApproveArgs) execute(ctx context.Context, b Backend, actor domain.Actor
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已批准 ", "已批准 ", "Approved ") + a.RequestID, Data: ap}, nil
+	return Result{Text: Say(lang, "已批准 ", "已批准 ", "Approved ") + a.RequestID, Data: ap}, nil
 }
 
 // RejectArgs are reject's arguments.
@@ -860,7 +860,7 @@ func (a *RejectArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *RejectArgs) preview(e *Env, lang string) string {
-	return decidePreview(e, lang, say(lang, "拒絕", "拒绝", "Reject"), a.RequestID, a.Reason)
+	return decidePreview(e, lang, Say(lang, "拒絕", "拒绝", "Reject"), a.RequestID, a.Reason)
 }
 
 func (a *RejectArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -868,7 +868,7 @@ func (a *RejectArgs) execute(ctx context.Context, b Backend, actor domain.Actor,
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已拒絕 ", "已拒绝 ", "Rejected ") + a.RequestID, Data: ap}, nil
+	return Result{Text: Say(lang, "已拒絕 ", "已拒绝 ", "Rejected ") + a.RequestID, Data: ap}, nil
 }
 
 // ReturnForChangesArgs are return_for_changes' arguments.
@@ -883,7 +883,7 @@ func (a *ReturnForChangesArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *ReturnForChangesArgs) preview(e *Env, lang string) string {
-	return decidePreview(e, lang, say(lang, "退回修改", "退回修改", "Return for changes:"), a.RequestID, a.Reason)
+	return decidePreview(e, lang, Say(lang, "退回修改", "退回修改", "Return for changes:"), a.RequestID, a.Reason)
 }
 
 func (a *ReturnForChangesArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -891,7 +891,7 @@ func (a *ReturnForChangesArgs) execute(ctx context.Context, b Backend, actor dom
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已退回 ", "已退回 ", "Returned ") + a.RequestID, Data: ap}, nil
+	return Result{Text: Say(lang, "已退回 ", "已退回 ", "Returned ") + a.RequestID, Data: ap}, nil
 }
 
 // SetDelegateArgs are set_delegate's arguments.
@@ -911,8 +911,8 @@ func (a *SetDelegateArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *SetDelegateArgs) preview(e *Env, lang string) string {
-	return say(lang, "授權 ", "授权 ", "Let ") + e.name(a.Delegate, lang) + say(lang, " 於 ", " 于 ", " decide your approvals from ") +
-		e.dateStr(a.Start, lang) + " – " + e.dateStr(a.End, lang) + say(lang, " 代你審批所有申請", " 代你审批所有申请", "")
+	return Say(lang, "授權 ", "授权 ", "Let ") + e.name(a.Delegate, lang) + Say(lang, " 於 ", " 于 ", " decide your approvals from ") +
+		e.dateStr(a.Start, lang) + " – " + e.dateStr(a.End, lang) + Say(lang, " 代你審批所有申請", " 代你审批所有申请", "")
 }
 
 func (a *SetDelegateArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -920,7 +920,7 @@ func (a *SetDelegateArgs) execute(ctx context.Context, b Backend, actor domain.A
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: say(lang, "已設定代批人 ", "已设置代批人 ", "Delegate set: ") + e.name(d.Delegate, lang), Data: d}, nil
+	return Result{Text: Say(lang, "已設定代批人 ", "已设置代批人 ", "Delegate set: ") + e.name(d.Delegate, lang), Data: d}, nil
 }
 
 // ---- Meetings and knowledge
@@ -935,7 +935,7 @@ func (a *SummarizeMeetingArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *SummarizeMeetingArgs) preview(e *Env, lang string) string {
-	return say(lang, "總結會議 ", "总结会议 ", "Summarize meeting ") + a.MeetingID
+	return Say(lang, "總結會議 ", "总结会议 ", "Summarize meeting ") + a.MeetingID
 }
 
 func (a *SummarizeMeetingArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -954,9 +954,9 @@ func (a *SummarizeMeetingArgs) execute(ctx context.Context, b Backend, actor dom
 	// The transcript and the summary are quoted data: shown, never followed.
 	text := quote(m.Title, lang) + " " + m.Date
 	if m.Summary != nil && len(m.Summary.KeyPoints)+len(m.Summary.Decisions) > 0 {
-		text += "\n" + lines(say(lang, "重點：", "要点：", "Key points:"), quotedPoints(m.Summary.KeyPoints), "")
+		text += "\n" + lines(Say(lang, "重點：", "要点：", "Key points:"), quotedPoints(m.Summary.KeyPoints), "")
 		if len(m.Summary.Decisions) > 0 {
-			text += "\n" + lines(say(lang, "決定：", "决定：", "Decisions:"), quotedPoints(m.Summary.Decisions), "")
+			text += "\n" + lines(Say(lang, "決定：", "决定：", "Decisions:"), quotedPoints(m.Summary.Decisions), "")
 		}
 	} else {
 		var ls []string
@@ -979,7 +979,7 @@ func (a *SummarizeMeetingArgs) execute(ctx context.Context, b Backend, actor dom
 			}
 			is = append(is, s)
 		}
-		text += "\n" + say(lang, "跟進事項：", "跟进事项：", "Action items:") + "\n" + strings.Join(is, "\n")
+		text += "\n" + Say(lang, "跟進事項：", "跟进事项：", "Action items:") + "\n" + strings.Join(is, "\n")
 	}
 	return Result{Text: text, Data: map[string]any{"meeting": m, "action_items": items}}, nil
 }
@@ -995,7 +995,7 @@ func quotedPoints(ps []domain.SummaryPoint) []string {
 // owner names an action item's owner; nobody named is said so.
 func (e *Env) owner(id, lang string) string {
 	if id == "" {
-		return say(lang, "（未指定）", "（未指定）", "(nobody named)")
+		return Say(lang, "（未指定）", "（未指定）", "(nobody named)")
 	}
 	return e.name(id, lang)
 }
@@ -1056,14 +1056,14 @@ func (a *CreateTasksFromMeetingArgs) prepare(ctx context.Context, b Backend, act
 }
 
 func (a *CreateTasksFromMeetingArgs) preview(e *Env, lang string) string {
-	p := say(lang, "按會議 ", "按会议 ", "Create tasks from the action items of meeting ") + a.MeetingID + say(lang, " 的跟進事項建立任務", " 的跟进事项创建任务", "")
+	p := Say(lang, "按會議 ", "按会议 ", "Create tasks from the action items of meeting ") + a.MeetingID + Say(lang, " 的跟進事項建立任務", " 的跟进事项创建任务", "")
 	if len(a.Tasks) == 0 {
 		if len(a.Items) > 0 {
 			p += fmt.Sprintf(" %v", a.Items)
 		}
 		return p
 	}
-	p += say(lang, "：", "：", ":")
+	p += Say(lang, "：", "：", ":")
 	for i, t := range a.Tasks {
 		who := t.Assignee
 		if who == "" {
@@ -1071,7 +1071,7 @@ func (a *CreateTasksFromMeetingArgs) preview(e *Env, lang string) string {
 		}
 		p += fmt.Sprintf("\n  %d. %s — %s", i+1, quote(t.Title, lang), e.name(who, lang))
 		if t.Due != "" {
-			p += say(lang, "，限期 ", "，期限 ", ", due ") + t.Due
+			p += Say(lang, "，限期 ", "，期限 ", ", due ") + t.Due
 		}
 	}
 	return p
@@ -1092,7 +1092,7 @@ func (a *CreateTasksFromMeetingArgs) execute(ctx context.Context, b Backend, act
 		}
 		made = append(made, task)
 	}
-	return Result{Text: fmt.Sprintf(say(lang, "已建立 %d 項任務。", "已创建 %d 项任务。", "Created %d task(s)."), len(made)), Data: made}, nil
+	return Result{Text: fmt.Sprintf(Say(lang, "已建立 %d 項任務。", "已创建 %d 项任务。", "Created %d task(s)."), len(made)), Data: made}, nil
 }
 
 // SearchKnowledgeArgs are search_knowledge's arguments.
@@ -1105,7 +1105,7 @@ func (a *SearchKnowledgeArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *SearchKnowledgeArgs) preview(e *Env, lang string) string {
-	return say(lang, "搜尋公司文件：", "搜索公司文件：", "Search documents: ") + quote(a.Query, lang)
+	return Say(lang, "搜尋公司文件：", "搜索公司文件：", "Search documents: ") + quote(a.Query, lang)
 }
 
 func (a *SearchKnowledgeArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -1131,7 +1131,7 @@ func (a *SearchKnowledgeArgs) execute(ctx context.Context, b Backend, actor doma
 	for _, d := range docs {
 		ls = append(ls, citation(d, lang)+"\n> "+strings.ReplaceAll(strings.TrimSpace(d.Text), "\n", "\n> "))
 	}
-	return Result{Text: lines(say(lang, "相關文件：", "相关文件：", "Relevant documents:"), ls, say(lang, "找不到相關文件。", "找不到相关文件。", "Nothing relevant found.")), Data: docs}, nil
+	return Result{Text: lines(Say(lang, "相關文件：", "相关文件：", "Relevant documents:"), ls, Say(lang, "找不到相關文件。", "找不到相关文件。", "Nothing relevant found.")), Data: docs}, nil
 }
 
 // answerText renders a model's answer followed by the passages it cites
@@ -1147,7 +1147,7 @@ func answerText(ans domain.KnowledgeAnswer, lang string) string {
 	for _, n := range cited {
 		ls = append(ls, fmt.Sprintf("[%d] %s", n, citation(ans.Passages[n-1], lang)))
 	}
-	return ans.Answer + "\n\n" + lines(say(lang, "來源：", "来源：", "Sources:"), ls, "")
+	return ans.Answer + "\n\n" + lines(Say(lang, "來源：", "来源：", "Sources:"), ls, "")
 }
 
 // citation names a passage's source: its title, and for a meeting what it is.
@@ -1155,9 +1155,9 @@ func citation(d domain.Document, lang string) string {
 	s := quote(d.Title, lang)
 	switch d.Kind {
 	case "meeting":
-		s += say(lang, "（會議紀錄）", "（会议记录）", " (meeting transcript)")
+		s += Say(lang, "（會議紀錄）", "（会议记录）", " (meeting transcript)")
 	case "meeting_summary":
-		s += say(lang, "（會議摘要）", "（会议摘要）", " (meeting summary)")
+		s += Say(lang, "（會議摘要）", "（会议摘要）", " (meeting summary)")
 	}
 	return s
 }
@@ -1179,7 +1179,7 @@ func (a *TeamReportArgs) check(e *Env, v *domain.Validator) {
 }
 
 func (a *TeamReportArgs) preview(e *Env, lang string) string {
-	return say(lang, "團隊報告 ", "团队报告 ", "Team report ") + e.department(a.Department, lang) + " " + a.From + " – " + a.To
+	return Say(lang, "團隊報告 ", "团队报告 ", "Team report ") + e.department(a.Department, lang) + " " + a.From + " – " + a.To
 }
 
 func (a *TeamReportArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
@@ -1205,7 +1205,7 @@ func (a *TeamReportArgs) execute(ctx context.Context, b Backend, actor domain.Ac
 		}
 		lv = append(lv, fmt.Sprintf("• %s %s – %s %s (%s)", e.name(lr.Employee, lang), lr.Start, lr.End, leaveName(lr.LeaveType, lang), statusName(lr.Status, lang)))
 	}
-	text := say(lang, "任務：", "任务：", "Tasks:") + "\n" + strings.Join(ls, "\n") + "\n" +
-		lines(say(lang, "請假：", "请假：", "Leave:"), lv, say(lang, "期間沒有請假。", "期间没有请假。", "No leave in the period."))
+	text := Say(lang, "任務：", "任务：", "Tasks:") + "\n" + strings.Join(ls, "\n") + "\n" +
+		lines(Say(lang, "請假：", "请假：", "Leave:"), lv, Say(lang, "期間沒有請假。", "期间没有请假。", "No leave in the period."))
 	return Result{Text: text, Data: map[string]any{"tasks": board, "leave": leave}}, nil
 }

@@ -25,7 +25,7 @@ func (e *Env) names(ids []string, lang string) string {
 	for i, id := range ids {
 		out[i] = e.name(id, lang)
 	}
-	return strings.Join(out, say(lang, "、", "、", ", "))
+	return strings.Join(out, Say(lang, "、", "、", ", "))
 }
 
 func (e *Env) resource(id, lang string) string {
@@ -162,7 +162,7 @@ func leaveName(t, lang string) string {
 	if !ok {
 		return t
 	}
-	return say(lang, n[0], n[1], n[2])
+	return Say(lang, n[0], n[1], n[2])
 }
 
 var statusNames = map[string][3]string{
@@ -178,7 +178,7 @@ func statusName(s, lang string) string {
 	if !ok {
 		return s
 	}
-	return say(lang, n[0], n[1], n[2])
+	return Say(lang, n[0], n[1], n[2])
 }
 
 var categoryNames = map[string][3]string{
@@ -192,7 +192,7 @@ func categoryName(c, lang string) string {
 	if !ok {
 		return c
 	}
-	return say(lang, n[0], n[1], n[2])
+	return Say(lang, n[0], n[1], n[2])
 }
 
 // quote marks content (titles, transcripts, documents) as quoted data.

@@ -266,8 +266,9 @@ func Lang(l string) string {
 	return "zh-Hant"
 }
 
-// say picks the string for lang.
-func say(lang, hant, hans, en string) string {
+// Say picks the text for a rendering language (zh-Hant, zh-Hans or en, as
+// returned by Lang); anything else reads Traditional Chinese.
+func Say(lang, hant, hans, en string) string {
 	switch lang {
 	case "en":
 		return en

@@ -3,18 +3,15 @@ package voice
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/banlihq/banli/domain"
+	"github.com/banlihq/banli/retry"
 )
 
 // OpenAIConfig is how to reach an OpenAI-compatible speech server's
@@ -89,7 +86,7 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 	}
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
-	oc.HTTPClient = retryAfterDoer{hc}
+	oc.HTTPClient = retry.Doer{Next: hc}
 	return &OpenAI{cfg: cfg, client: openai.NewClientWithConfig(oc)}, nil
 }
 
@@ -114,8 +111,8 @@ func (o *OpenAI) Transcribe(ctx context.Context, a Audio, hint Lang) (Transcript
 	wav := append(wavHeader(len(a.pcm)), a.pcm...)
 	var last error
 	for attempt := 0; ; attempt++ {
-		ra := &retryAfter{}
-		actx, cancel := context.WithTimeout(context.WithValue(ctx, retryAfterKey{}, ra), o.cfg.Timeout)
+		actx, after := retry.WithAfter(ctx)
+		actx, cancel := context.WithTimeout(actx, o.cfg.Timeout)
 		resp, err := o.client.CreateTranscription(actx, openai.AudioRequest{
 			Model:    o.cfg.Model,
 			FilePath: "audio.wav",
@@ -139,10 +136,10 @@ func (o *OpenAI) Transcribe(ctx context.Context, a Audio, hint Lang) (Transcript
 			return Transcript{}, domain.Errorf(domain.EUnavailable, "the speech server %s did not answer within %s", o.cfg.BaseURL, durString(o.cfg.Timeout))
 		}
 		last = err
-		if !retryable(err) || attempt >= o.cfg.Retries {
+		if !retry.Retryable(err) || attempt >= o.cfg.Retries {
 			break
 		}
-		if err := sleep(ctx, o.backoff(attempt, ra.value)); err != nil {
+		if err := retry.Sleep(ctx, retry.Backoff(o.cfg.Backoff, o.cfg.MaxBackoff, attempt, after.Value)); err != nil {
 			return Transcript{}, fmt.Errorf("voice: transcribing: %w", err)
 		}
 	}
@@ -152,7 +149,7 @@ func (o *OpenAI) Transcribe(ctx context.Context, a Audio, hint Lang) (Transcript
 // failure turns the last error from the server into a sentence that says
 // whose fault it is and what to change.
 func (o *OpenAI) failure(err error) error {
-	s, msg := httpStatus(err)
+	s, msg := retry.Status(err)
 	switch {
 	case s == http.StatusUnauthorized || s == http.StatusForbidden:
 		return domain.Errorf(domain.EUnavailable, "the speech server %s refused the credentials (HTTP %d): check %s", o.cfg.BaseURL, s, EnvAPIKey)
@@ -169,49 +166,6 @@ func (o *OpenAI) failure(err error) error {
 	return domain.Errorf(domain.EUnavailable, "the speech server %s could not be reached: %v", o.cfg.BaseURL, err)
 }
 
-// httpStatus returns the HTTP status and server message of a go-openai
-// error, 0 when the request got no answer.
-func httpStatus(err error) (int, string) {
-	var ae *openai.APIError
-	if errors.As(err, &ae) {
-		return ae.HTTPStatusCode, ae.Message
-	}
-	var re *openai.RequestError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode, strings.TrimSpace(string(re.Body))
-	}
-	return 0, ""
-}
-
-// retryable reports whether another attempt may succeed.
-func retryable(err error) bool {
-	switch s, _ := httpStatus(err); {
-	case s == http.StatusTooManyRequests || s >= 500:
-		return true
-	case s != 0:
-		return false
-	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-}
-
-// backoff is the wait before retry number attempt+1: Retry-After when the
-// server sent it, else Backoff doubled per attempt; capped at MaxBackoff.
-func (o *OpenAI) backoff(attempt int, retryAfter string) time.Duration {
-	d := o.cfg.Backoff << attempt
-	if ra := strings.TrimSpace(retryAfter); ra != "" {
-		if s, err := strconv.Atoi(ra); err == nil && s >= 0 {
-			d = time.Duration(s) * time.Second
-		} else if t, err := http.ParseTime(ra); err == nil {
-			d = max(time.Until(t), 0)
-		}
-	}
-	if d > o.cfg.MaxBackoff || d < 0 {
-		d = o.cfg.MaxBackoff
-	}
-	return d
-}
-
 // responseLang reads the language a server reports: Whisper's verbose_json
 // gives a name ("english", "chinese", "cantonese"), others a code.
 func responseLang(s string) Lang {
@@ -222,36 +176,4 @@ func responseLang(s string) Lang {
 		return l
 	}
 	return Lang(strings.ToLower(strings.TrimSpace(s)))
-}
-
-// retryAfterKey carries a per-attempt *retryAfter through the request
-// context to the HTTP doer.
-type retryAfterKey struct{}
-
-type retryAfter struct{ value string }
-
-// retryAfterDoer records the Retry-After header of failed responses, which
-// go-openai's errors do not carry.
-type retryAfterDoer struct{ next *http.Client }
-
-func (d retryAfterDoer) Do(r *http.Request) (*http.Response, error) {
-	resp, err := d.next.Do(r)
-	if err == nil && resp.StatusCode >= 400 {
-		if ra, ok := r.Context().Value(retryAfterKey{}).(*retryAfter); ok {
-			ra.value = resp.Header.Get("Retry-After")
-		}
-	}
-	return resp, err
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/banlihq/banli/retry"
 )
 
 // modelError is a failure to get an answer from the model: the server is
@@ -32,34 +30,14 @@ type answer struct {
 	Finish    openai.FinishReason
 }
 
-// hintKey carries a per-attempt *hint through the request context to the
-// HTTP doer, which fills it from the response headers.
-type hintKey struct{}
-
-type hint struct{ retryAfter string }
-
-// doer records Retry-After of failed responses, which go-openai's errors do
-// not carry.
-type doer struct{ next openai.HTTPDoer }
-
-func (d doer) Do(r *http.Request) (*http.Response, error) {
-	resp, err := d.next.Do(r)
-	if err == nil && resp.StatusCode >= 400 {
-		if h, ok := r.Context().Value(hintKey{}).(*hint); ok {
-			h.retryAfter = resp.Header.Get("Retry-After")
-		}
-	}
-	return resp, err
-}
-
 // complete sends one chat completion request, retrying 429, 5xx and broken
 // connections with exponential backoff (Retry-After first), each attempt
 // bounded by the configured timeout.
 func (p *Planner) complete(ctx context.Context, req openai.ChatCompletionRequest) (answer, error) {
 	var last error
 	for attempt := 0; ; attempt++ {
-		h := &hint{}
-		actx, cancel := context.WithTimeout(context.WithValue(ctx, hintKey{}, h), p.cfg.Timeout)
+		actx, after := retry.WithAfter(ctx)
+		actx, cancel := context.WithTimeout(actx, p.cfg.Timeout)
 		a, err := p.once(actx, req)
 		timedOut := errors.Is(actx.Err(), context.DeadlineExceeded)
 		cancel()
@@ -74,10 +52,10 @@ func (p *Planner) complete(ctx context.Context, req openai.ChatCompletionRequest
 			return answer{}, &modelError{fmt.Errorf("no answer within %s", p.cfg.Timeout)}
 		}
 		last = err
-		if !retryable(err) || attempt >= p.cfg.Retries {
+		if !retry.Retryable(err) || attempt >= p.cfg.Retries {
 			break
 		}
-		wait := p.backoff(attempt, h.retryAfter)
+		wait := retry.Backoff(p.cfg.Backoff, p.cfg.MaxBackoff, attempt, after.Value)
 		p.log.Warn("model request failed; retrying", "err", err, "attempt", attempt+1, "wait", wait)
 		if err := p.sleep(ctx, wait); err != nil {
 			return answer{}, err
@@ -163,58 +141,4 @@ func accumulate(recv func() (openai.ChatCompletionStreamResponse, error)) (answe
 	}
 	a.Content, a.Refusal = content.String(), refusal.String()
 	return a, nil
-}
-
-// status returns the HTTP status of a failed request, or 0.
-func status(err error) int {
-	var ae *openai.APIError
-	if errors.As(err, &ae) {
-		return ae.HTTPStatusCode
-	}
-	var re *openai.RequestError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode
-	}
-	return 0
-}
-
-// retryable: rate limits, server errors and connections that broke.
-func retryable(err error) bool {
-	switch s := status(err); {
-	case s == http.StatusTooManyRequests || s >= 500:
-		return true
-	case s != 0:
-		return false
-	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-}
-
-// backoff is the wait before retry number attempt+1: Retry-After when the
-// server sent it, else Backoff doubled per attempt; capped at MaxBackoff.
-func (p *Planner) backoff(attempt int, retryAfter string) time.Duration {
-	d := p.cfg.Backoff << attempt
-	if ra := strings.TrimSpace(retryAfter); ra != "" {
-		if s, err := strconv.Atoi(ra); err == nil && s >= 0 {
-			d = time.Duration(s) * time.Second
-		} else if t, err := http.ParseTime(ra); err == nil {
-			d = max(time.Until(t), 0)
-		}
-	}
-	if d > p.cfg.MaxBackoff || d < 0 {
-		d = p.cfg.MaxBackoff
-	}
-	return d
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -32,6 +32,7 @@ import (
 
 	"github.com/banlihq/banli/agent/builtin"
 	"github.com/banlihq/banli/domain"
+	"github.com/banlihq/banli/retry"
 	"github.com/banlihq/banli/tools"
 )
 
@@ -65,8 +66,8 @@ func New(cfg Config, fallback Fallback) (*Planner, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	oc.HTTPClient = doer{next: hc}
-	p := &Planner{cfg: cfg, client: openai.NewClientWithConfig(oc), catalog: tools.NewCatalog(), fallback: fallback, log: cfg.Logger, sleep: sleep}
+	oc.HTTPClient = retry.Doer{Next: hc}
+	p := &Planner{cfg: cfg, client: openai.NewClientWithConfig(oc), catalog: tools.NewCatalog(), fallback: fallback, log: cfg.Logger, sleep: retry.Sleep}
 	if p.log == nil {
 		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -108,7 +109,7 @@ func (p *Planner) Plan(ctx context.Context, req builtin.Request) (builtin.Plan, 
 	if ferr != nil {
 		return builtin.Plan{}, errors.Join(fmt.Errorf("llm: %w", err), ferr)
 	}
-	note := say(tools.Lang(fb.Lang),
+	note := tools.Say(tools.Lang(fb.Lang),
 		"（AI 模型暫時無法使用，以下由內置規劃器處理。）",
 		"（AI 模型暂时无法使用，以下由内置规划器处理。）",
 		"(The AI model is unavailable right now; the built-in planner handled this.)")
@@ -151,7 +152,7 @@ func (p *Planner) plan(ctx context.Context, req builtin.Request) (builtin.Plan, 
 		case strings.TrimSpace(a.Refusal) != "":
 			return t.finish(builtin.Plan{Reply: strings.TrimSpace(a.Refusal)}), nil
 		case a.Finish == openai.FinishReasonContentFilter && len(a.ToolCalls) == 0:
-			return t.finish(builtin.Plan{Reply: say(t.out, "抱歉，這個請求我無法處理。", "抱歉，这个请求我无法处理。", "Sorry, I can't help with that.")}), nil
+			return t.finish(builtin.Plan{Reply: tools.Say(t.out, "抱歉，這個請求我無法處理。", "抱歉，这个请求我无法处理。", "Sorry, I can't help with that.")}), nil
 		case len(a.ToolCalls) == 0:
 			text := strings.TrimSpace(a.Content)
 			if text == "" {
@@ -191,7 +192,7 @@ func (p *Planner) plan(ctx context.Context, req builtin.Request) (builtin.Plan, 
 		}
 		// Only reads: their results are in the messages; ask again.
 	}
-	return t.finish(builtin.Plan{Reply: say(t.out, "抱歉，我未能完成這個請求，請再說清楚一點。", "抱歉，我未能完成这个请求，请再说清楚一点。", "Sorry, I could not finish that; please say it more precisely."), Calls: t.reads}), nil
+	return t.finish(builtin.Plan{Reply: tools.Say(t.out, "抱歉，我未能完成這個請求，請再說清楚一點。", "抱歉，我未能完成这个请求，请再说清楚一点。", "Sorry, I could not finish that; please say it more precisely."), Calls: t.reads}), nil
 }
 
 // history renders the previous turns of the conversation from the state:
@@ -358,7 +359,7 @@ func (t *turn) question(args map[string]any) *builtin.Plan {
 	q, _ := args["question"].(string)
 	q = strings.TrimSpace(q)
 	if q == "" {
-		q = say(t.out, "可以再說詳細一點嗎？", "可以再说详细一点吗？", "Could you tell me more?")
+		q = tools.Say(t.out, "可以再說詳細一點嗎？", "可以再说详细一点吗？", "Could you tell me more?")
 	}
 	var missing []string
 	if xs, ok := args["missing"].([]any); ok {
@@ -419,7 +420,7 @@ func (t *turn) unresolved(ps []problem) builtin.Plan {
 		notes = append(notes, t.rejection(pr))
 	}
 	if len(fields) > 0 {
-		q := say(t.out, "請提供或更正：", "请提供或更正：", "Please give or correct: ") + strings.Join(fields, ", ")
+		q := tools.Say(t.out, "請提供或更正：", "请提供或更正：", "Please give or correct: ") + strings.Join(fields, ", ")
 		return t.finish(builtin.Plan{Clarify: fields, Question: strings.Join(append(notes, q), "\n")})
 	}
 	return t.finish(builtin.Plan{Reply: strings.Join(notes, "\n")})
@@ -428,11 +429,11 @@ func (t *turn) unresolved(ps []problem) builtin.Plan {
 // rejection tells the user about a call that was not accepted.
 func (t *turn) rejection(pr problem) string {
 	if pr.unknown {
-		return say(t.out, "已拒絕：模型要求了不存在的工具「", "已拒绝：模型要求了不存在的工具「", "Rejected: the model asked for a tool that does not exist, \"") +
-			pr.tool + say(t.out, "」，沒有執行任何操作。", "」，没有执行任何操作。", "\"; nothing was run.")
+		return tools.Say(t.out, "已拒絕：模型要求了不存在的工具「", "已拒绝：模型要求了不存在的工具「", "Rejected: the model asked for a tool that does not exist, \"") +
+			pr.tool + tools.Say(t.out, "」，沒有執行任何操作。", "」，没有执行任何操作。", "\"; nothing was run.")
 	}
-	return say(t.out, "已拒絕 ", "已拒绝 ", "Rejected ") + pr.tool + say(t.out, "：參數無效（", "：参数无效（", ": invalid arguments (") +
-		fieldErrors(pr.err) + say(t.out, "），沒有執行任何操作。", "），没有执行任何操作。", "); nothing was run.")
+	return tools.Say(t.out, "已拒絕 ", "已拒绝 ", "Rejected ") + pr.tool + tools.Say(t.out, "：參數無效（", "：参数无效（", ": invalid arguments (") +
+		fieldErrors(pr.err) + tools.Say(t.out, "），沒有執行任何操作。", "），没有执行任何操作。", "); nothing was run.")
 }
 
 // idField names, for a mutating tool, the argument holding a record id and
@@ -475,9 +476,9 @@ func (t *turn) checkIDs(ctx context.Context, c builtin.Call) (string, error) {
 		return "", nil
 	}
 	if kind == "pending" {
-		return say(t.out, "抱歉，", "抱歉，", "Sorry, ") + id + say(t.out, " 並非等待你審批的申請，沒有執行任何操作。", " 并非等待你审批的申请，没有执行任何操作。", " is not waiting for your decision; nothing was done."), nil
+		return tools.Say(t.out, "抱歉，", "抱歉，", "Sorry, ") + id + tools.Say(t.out, " 並非等待你審批的申請，沒有執行任何操作。", " 并非等待你审批的申请，没有执行任何操作。", " is not waiting for your decision; nothing was done."), nil
 	}
-	return say(t.out, "抱歉，找不到或無權查看 ", "抱歉，找不到或无权查看 ", "Sorry, not found or not visible to you: ") + id + say(t.out, "，沒有執行任何操作。", "，没有执行任何操作。", "; nothing was done."), nil
+	return tools.Say(t.out, "抱歉，找不到或無權查看 ", "抱歉，找不到或无权查看 ", "Sorry, not found or not visible to you: ") + id + tools.Say(t.out, "，沒有執行任何操作。", "，没有执行任何操作。", "; nothing was done."), nil
 }
 
 // visible lists the ids of one kind of record the actor can see, through
@@ -584,15 +585,4 @@ func mustJSON(v any) []byte {
 		return []byte(fmt.Sprint(v))
 	}
 	return b
-}
-
-// say picks the string for a rendering language.
-func say(lang, hant, hans, en string) string {
-	switch lang {
-	case "en":
-		return en
-	case "zh-Hans":
-		return hans
-	}
-	return hant
 }
