@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -65,16 +63,9 @@ func (s *server) knowledgeRoutes(a huma.API) {
 		}) (*out[domain.DocumentInfo], error) {
 			form := in.RawBody.Data()
 			f := form.File
-			if !f.IsSet {
-				return nil, domain.Invalid("file", "a document file is required (multipart field \"file\")")
-			}
-			defer f.Close()
-			data, err := io.ReadAll(io.LimitReader(f, s.opts.MaxUpload+1))
+			data, err := readUpload(f, "file", "a document file", s.opts.MaxUpload)
 			if err != nil {
-				return nil, fmt.Errorf("read upload: %w", err)
-			}
-			if int64(len(data)) > s.opts.MaxUpload {
-				return nil, domain.Errorf(domain.ETooLarge, "the file is larger than %d bytes", s.opts.MaxUpload)
+				return nil, err
 			}
 			text, mime, err := s.opts.Documents.Read(ctx, f.Filename, data)
 			if err != nil {

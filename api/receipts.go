@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -47,16 +45,9 @@ func (s *server) receiptRoutes(a huma.API) {
 			RawBody huma.MultipartFormFiles[ReceiptUpload]
 		}) (*receiptOut, error) {
 			f := in.RawBody.Data().File
-			if !f.IsSet {
-				return nil, domain.Invalid("file", "a receipt file is required (multipart field \"file\")")
-			}
-			defer f.Close()
-			data, err := io.ReadAll(io.LimitReader(f, s.opts.MaxUpload+1))
+			data, err := readUpload(f, "file", "a receipt file", s.opts.MaxUpload)
 			if err != nil {
-				return nil, fmt.Errorf("read upload: %w", err)
-			}
-			if int64(len(data)) > s.opts.MaxUpload {
-				return nil, domain.Errorf(domain.ETooLarge, "the file is larger than %d bytes", s.opts.MaxUpload)
+				return nil, err
 			}
 			r, err := s.st.UploadReceipt(ctx, actor, f.Filename, data)
 			if err != nil {

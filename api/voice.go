@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -41,15 +39,10 @@ func (s *server) voiceRoutes(a huma.API) {
 				return nil, domain.Errorf(domain.EUnavailable, "speech recognition is not configured on this server: set BANLI_STT_BASE_URL to a Whisper-compatible server")
 			}
 			form := in.RawBody.Data()
-			f := form.Audio
-			if !f.IsSet {
-				return nil, domain.Invalid("audio", "a recording is required (multipart field \"audio\")")
-			}
-			defer f.Close()
-			limit := s.opts.Voice.Limits.MaxBytes
-			data, err := io.ReadAll(io.LimitReader(f, limit+1))
+			// One byte over the limit lets the voice check answer 413 itself.
+			data, err := readUpload(form.Audio, "audio", "a recording", s.opts.Voice.Limits.MaxBytes+1)
 			if err != nil {
-				return nil, fmt.Errorf("read upload: %w", err)
+				return nil, err
 			}
 			tr, err := s.opts.Voice.Transcribe(ctx, data, form.Lang)
 			if err != nil {
