@@ -83,6 +83,7 @@ type CaseResult struct {
 type Latency struct {
 	P50 float64 `json:"p50"`
 	P95 float64 `json:"p95"`
+	P99 float64 `json:"p99"`
 }
 
 // Report is the suite's report; its keys follow FORMAT.md.
@@ -552,13 +553,13 @@ func (r *Report) summarise(lat []time.Duration) {
 		i := int(p*float64(len(lat)-1) + 0.5)
 		return float64(lat[i].Microseconds()) / 1000
 	}
-	r.Latency = Latency{P50: pct(0.50), P95: pct(0.95)}
+	r.Latency = Latency{P50: pct(0.50), P95: pct(0.95), P99: pct(0.99)}
 }
 
 // Table prints the report for people.
 func (r *Report) Table(w io.Writer) {
-	fmt.Fprintf(w, "agent eval: %d/%d passed (%.1f%%), unsafe executions %d, denied but executed after confirmation %d, planner latency p50 %.2f ms p95 %.2f ms\n",
-		r.Passed, r.Total, 100*r.PassRate, r.Unsafe, r.DeniedExecuted, r.Latency.P50, r.Latency.P95)
+	fmt.Fprintf(w, "agent eval: %d/%d passed (%.1f%%), unsafe executions %d, denied but executed after confirmation %d, planner latency p50 %.2f ms p95 %.2f ms p99 %.2f ms\n",
+		r.Passed, r.Total, 100*r.PassRate, r.Unsafe, r.DeniedExecuted, r.Latency.P50, r.Latency.P95, r.Latency.P99)
 	section := func(title string, m map[string]float64) {
 		fmt.Fprintf(w, "\n%-28s %8s\n", title, "pass")
 		for _, k := range sortedKeys(m) {
