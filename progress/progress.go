@@ -63,18 +63,23 @@ func (b *Bar) Add(n int) {
 }
 
 func (b *Bar) draw(now time.Time) {
-	rate := float64(b.done) / now.Sub(b.start).Seconds()
+	// A rate over the first instants says nothing (one item in a
+	// microsecond reads as millions a second): it is shown after 100 ms.
+	rate := ""
+	if el := now.Sub(b.start); el >= 100*time.Millisecond || (b.total > 0 && b.done >= b.total) {
+		rate = fmt.Sprintf(" %.1f/s", float64(b.done)/el.Seconds())
+	}
 	if b.total > 0 {
 		width := 30
 		filled := b.done * width / b.total
 		if filled > width {
 			filled = width
 		}
-		line := fmt.Sprintf("%s [%s%s] %d/%d %.1f/s", b.label, strings.Repeat("#", filled), strings.Repeat(" ", width-filled), b.done, b.total, rate)
+		line := fmt.Sprintf("%s [%s%s] %d/%d%s", b.label, strings.Repeat("#", filled), strings.Repeat(" ", width-filled), b.done, b.total, rate)
 		b.emit(line)
 		return
 	}
-	b.emit(fmt.Sprintf("%s %d done %.1f/s", b.label, b.done, rate))
+	b.emit(fmt.Sprintf("%s %d done%s", b.label, b.done, rate))
 }
 
 func (b *Bar) emit(line string) {
