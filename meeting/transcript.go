@@ -3,6 +3,7 @@ package meeting
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"regexp"
 	"strings"
 	"unicode"
@@ -199,6 +200,27 @@ type cue struct {
 	text  []string
 }
 
+// blocks yields the caption blocks of ls from line from on: runs of
+// non-blank lines, each with the index of its first line.
+func blocks(ls []string, from int) iter.Seq2[int, []string] {
+	return func(yield func(int, []string) bool) {
+		for i := from; i < len(ls); {
+			if strings.TrimSpace(ls[i]) == "" {
+				i++
+				continue
+			}
+			j := i
+			for j < len(ls) && strings.TrimSpace(ls[j]) != "" {
+				j++
+			}
+			if !yield(i, ls[i:j]) {
+				return
+			}
+			i = j
+		}
+	}
+}
+
 var timing = regexp.MustCompile(`^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})`)
 
 func parseVTT(s string) ([]Line, error) {
@@ -207,17 +229,7 @@ func parseVTT(s string) ([]Line, error) {
 		return nil, errors.New(`line 1: a WebVTT file starts with "WEBVTT"`)
 	}
 	var cues []cue
-	for i := 1; i < len(ls); {
-		if strings.TrimSpace(ls[i]) == "" {
-			i++
-			continue
-		}
-		// A block runs to the next blank line.
-		j := i
-		for j < len(ls) && strings.TrimSpace(ls[j]) != "" {
-			j++
-		}
-		block := ls[i:j]
+	for i, block := range blocks(ls, 1) {
 		head := strings.TrimSpace(block[0])
 		switch {
 		case strings.HasPrefix(head, "NOTE"), head == "STYLE", strings.HasPrefix(head, "STYLE "), head == "REGION", strings.HasPrefix(head, "REGION "):
@@ -233,7 +245,6 @@ func parseVTT(s string) ([]Line, error) {
 			m := timing.FindStringSubmatch(block[k])
 			cues = append(cues, cue{line: i + k + 1, start: m[1], text: block[k+1:]})
 		}
-		i = j
 	}
 	return fromCues(cues, true), nil
 }
@@ -241,16 +252,7 @@ func parseVTT(s string) ([]Line, error) {
 func parseSRT(s string) ([]Line, error) {
 	ls := strings.Split(s, "\n")
 	var cues []cue
-	for i := 0; i < len(ls); {
-		if strings.TrimSpace(ls[i]) == "" {
-			i++
-			continue
-		}
-		j := i
-		for j < len(ls) && strings.TrimSpace(ls[j]) != "" {
-			j++
-		}
-		block := ls[i:j]
+	for i, block := range blocks(ls, 0) {
 		k := 0
 		if isDigits(strings.TrimSpace(block[0])) && len(block) > 1 {
 			k = 1
@@ -260,7 +262,6 @@ func parseSRT(s string) ([]Line, error) {
 		}
 		m := timing.FindStringSubmatch(block[k])
 		cues = append(cues, cue{line: i + k + 1, start: strings.ReplaceAll(m[1], ",", "."), text: block[k+1:]})
-		i = j
 	}
 	if len(cues) == 0 {
 		return nil, errors.New("the SubRip file has no cues")
