@@ -146,6 +146,7 @@ func (s *server) routes(a huma.API) {
 	s.chatRoutes(a)
 	s.feedRoutes(a)
 	s.voiceRoutes(a)
+	s.recordingRoutes(a)
 }
 
 // errorStatuses lists the statuses documented on every operation.

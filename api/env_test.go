@@ -17,6 +17,7 @@ import (
 	"github.com/banlihq/banli/domain"
 	"github.com/banlihq/banli/fixture"
 	"github.com/banlihq/banli/knowledge"
+	"github.com/banlihq/banli/meeting"
 	"github.com/banlihq/banli/postgres"
 	"github.com/banlihq/banli/postgres/pgtest"
 	"github.com/banlihq/banli/seed"
@@ -40,14 +41,24 @@ type envOpts struct {
 	receipts postgres.ReceiptReader
 	// documents reads document uploads (without PDF: PDFs are refused)
 	documents knowledge.Reader
+	// recordings transcribes meeting recordings (nil: uploads are refused);
+	// its meeting service is set over the env's store.
+	recordings *meeting.Recordings
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
 	t.Helper()
 	pool := pgtest.New(t)
-	st, err := postgres.New(pool, postgres.Options{Work: o.work, Logger: slog.New(slog.DiscardHandler), Receipts: o.receipts})
+	opts := postgres.Options{Work: o.work, Logger: slog.New(slog.DiscardHandler), Receipts: o.receipts}
+	if o.recordings != nil {
+		opts.Recordings = o.recordings
+	}
+	st, err := postgres.New(pool, opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.recordings != nil {
+		o.recordings.Meetings = meeting.NewService(st, nil)
 	}
 	loc, _ := time.LoadLocation("Asia/Hong_Kong")
 	now := time.Date(2026, 11, 23, 9, 30, 0, 0, loc)

@@ -3,11 +3,14 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/banlihq/banli/domain"
 	"github.com/banlihq/banli/meeting"
+	"github.com/banlihq/banli/postgres"
+	"github.com/banlihq/banli/voice"
 )
 
 // MeetingBody records a meeting.
@@ -69,5 +72,57 @@ func (s *server) meetingRoutes(a huma.API) {
 				return nil, err
 			}
 			return reply(m)
+		})
+}
+
+// RecordingUpload is the multipart form of POST /v1/meetings/recordings.
+type RecordingUpload struct {
+	Audio        huma.FormFile `form:"audio" contentType:"audio/wav,audio/x-wav,audio/mpeg,audio/mp4,audio/x-m4a,audio/ogg,audio/webm,video/webm,application/octet-stream" required:"true" doc:"The recording: WAV, MP3, M4A, OGG/Opus or WebM, up to an hour."`
+	Title        string        `form:"title" required:"true" maxLength:"300"`
+	Date         string        `form:"date" required:"true" doc:"YYYY-MM-DD; relative deadlines resolve from it."`
+	Participants string        `form:"participants" required:"false" doc:"Employee ids, separated by commas."`
+	Lang         string        `form:"lang" required:"false" enum:"en,zh,yue," doc:"Language hint; empty to detect."`
+}
+
+// recordingRoutes registers meetings from recordings: the upload is stored
+// and a job transcribes it (window by window, through the voice path) and
+// records the meeting with its summary; the recording shows the job's
+// status and then the meeting it became.
+func (s *server) recordingRoutes(a huma.API) {
+	tags := []string{"meetings"}
+	register(s, a, huma.Operation{OperationID: "upload-meeting-recording", Method: http.MethodPost, Path: "/v1/meetings/recordings", Tags: tags,
+		Summary:       "Record a meeting from its audio",
+		Description:   "Stores the recording and queues its transcription; poll GET /v1/meetings/recordings/{id} until status is done (meeting_id set) or failed (error).",
+		DefaultStatus: http.StatusAccepted},
+		func(ctx context.Context, actor domain.Actor, in *struct {
+			RawBody huma.MultipartFormFiles[RecordingUpload]
+		}) (*out[postgres.Recording], error) {
+			form := in.RawBody.Data()
+			data, err := readUpload(form.Audio, "audio", "a recording", voice.RecordingLimits().MaxBytes)
+			if err != nil {
+				return nil, err
+			}
+			var ps []string
+			for _, p := range strings.Split(form.Participants, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					ps = append(ps, p)
+				}
+			}
+			r, err := s.st.UploadRecording(ctx, actor, postgres.RecordingInput{Title: form.Title, Date: form.Date, Participants: ps, Lang: form.Lang}, data)
+			if err != nil {
+				return nil, err
+			}
+			return reply(r)
+		})
+	register(s, a, huma.Operation{OperationID: "get-meeting-recording", Method: http.MethodGet, Path: "/v1/meetings/recordings/{id}", Tags: tags,
+		Summary: "A meeting recording's transcription status"},
+		func(ctx context.Context, actor domain.Actor, in *struct {
+			ID string `path:"id" maxLength:"64"`
+		}) (*out[postgres.Recording], error) {
+			r, err := s.st.GetRecording(ctx, actor, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return reply(r)
 		})
 }

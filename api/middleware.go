@@ -21,6 +21,7 @@ import (
 
 	"github.com/banlihq/banli/domain"
 	"github.com/banlihq/banli/postgres"
+	"github.com/banlihq/banli/voice"
 )
 
 // reqInfo is what the layers of one request tell each other; handlers reach
@@ -240,6 +241,9 @@ func (s *server) serveV1(w http.ResponseWriter, r *http.Request, ri *reqInfo) {
 // bodyLimit is the largest request body accepted: MaxUpload for a receipt
 // or document upload, MaxBody otherwise.
 func (s *server) bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && r.URL.Path == "/v1/meetings/recordings" {
+		return max(s.opts.MaxUpload, voice.RecordingLimits().MaxBytes+1<<20)
+	}
 	if r.Method == http.MethodPost && r.URL.Path == "/v1/voice" && s.opts.Voice != nil {
 		// The recording's own limit, plus room for the multipart framing.
 		return max(s.opts.MaxUpload, s.opts.Voice.Limits.MaxBytes+1<<20)

@@ -76,6 +76,8 @@ type Store struct {
 	commitBeforeFlush bool
 	// receipts reads uploaded receipts; nil when the server has no OCR.
 	receipts ReceiptReader
+	// recordings turns meeting recordings into meetings; nil refuses them.
+	recordings RecordingProcessor
 	// know holds knowledge search's embedder, index and answerer.
 	know KnowledgeOptions
 	// Now is the clock; evals and tests set it.
@@ -93,6 +95,9 @@ type Options struct {
 	// Receipts checks uploads and reads them in the OCR job; without it
 	// receipt uploads are refused.
 	Receipts ReceiptReader
+	// Recordings transcribes meeting recordings into meetings; without it
+	// recording uploads are refused.
+	Recordings RecordingProcessor
 	// Knowledge configures knowledge search; the zero value is the offline
 	// embedder with the exact index.
 	Knowledge KnowledgeOptions
@@ -119,7 +124,7 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Store{pool: pool, authz: az, log: log, Now: time.Now, receipts: opts.Receipts, commitBeforeFlush: opts.CommitBeforeFlush}
+	s := &Store{pool: pool, authz: az, log: log, Now: time.Now, receipts: opts.Receipts, recordings: opts.Recordings, commitBeforeFlush: opts.CommitBeforeFlush}
 	if s.know, err = opts.Knowledge.withDefaults(); err != nil {
 		return nil, err
 	}
@@ -130,11 +135,14 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 	river.AddWorker(workers, &ocrWorker{s: s})
 	river.AddWorker(workers, &embedWorker{s: s})
 	river.AddWorker(workers, &housekeepingWorker{s: s})
+	river.AddWorker(workers, &recordingWorker{s: s})
 	cfg := &river.Config{Workers: workers, Logger: log}
 	if opts.Work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
 		if opts.Receipts != nil {
 			cfg.Queues[queueOCR] = river.QueueConfig{MaxWorkers: max(1, opts.Receipts.Workers())}
+		} else if opts.Recordings != nil {
+			cfg.Queues[queueOCR] = river.QueueConfig{MaxWorkers: 1}
 		}
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(5*time.Minute),

@@ -66,7 +66,7 @@ func (b *Bar) draw(now time.Time) {
 	// A rate over the first instants says nothing (one item in a
 	// microsecond reads as millions a second): it is shown after 100 ms.
 	rate := ""
-	if el := now.Sub(b.start); el >= 100*time.Millisecond || (b.total > 0 && b.done >= b.total) {
+	if el := now.Sub(b.start); el >= 100*time.Millisecond {
 		rate = fmt.Sprintf(" %.1f/s", float64(b.done)/el.Seconds())
 	}
 	if b.total > 0 {

@@ -31,7 +31,7 @@ Usage:
   banli receipts scan [--json] FILE...                read receipts with OCR (no database)
   banli docs    add|search|list [--tenant SLUG] ...   add documents (txt, md, pdf) and search the knowledge base
   banli chat    [--server URL --token T | --employee ID]  talk to the assistant in the terminal
-  banli meetings summarize FILE [--date D] [--fixture F] [--json]  summarise a transcript offline (no database)
+  banli meetings summarize FILE [--date D] [--fixture F] [--lang L] [--json]  summarise a transcript or a recording (no database)
   banli eval    anomaly|receipts|agent|meetings ...   run an offline evaluation
 `
 
@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "eval":
 		return cmdEval(ctx, rest, stdout, stderr)
 	case "meetings":
-		return cmdMeetings(ctx, rest, stdout)
+		return cmdMeetings(ctx, rest, stdout, stderr)
 	case "chat":
 		return cmdChat(ctx, rest, os.Stdin, stdout, stderr)
 	case "receipts":

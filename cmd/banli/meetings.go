@@ -18,9 +18,10 @@ import (
 	"github.com/banlihq/banli/fixture"
 	"github.com/banlihq/banli/meeting"
 	"github.com/banlihq/banli/progress"
+	"github.com/banlihq/banli/voice"
 )
 
-func cmdMeetings(ctx context.Context, args []string, stdout io.Writer) error {
+func cmdMeetings(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "summarize" {
 		return errors.New("usage: banli meetings summarize FILE [--date YYYY-MM-DD] [--fixture F.yaml] [--format text|vtt|srt] [--json]")
 	}
@@ -29,6 +30,7 @@ func cmdMeetings(ctx context.Context, args []string, stdout io.Writer) error {
 	fx := fs.String("fixture", "", "company fixture whose directory resolves names (default: the demo company)")
 	format := fs.String("format", "", "transcript format: text, vtt or srt (default: detected)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	lang := fs.String("lang", "", "language hint for a recording: en, zh or yue (default: detect)")
 	// Flags may follow the file: banli meetings summarize m.txt --date 2026-11-20.
 	var files []string
 	rest := args[1:]
@@ -62,6 +64,28 @@ func cmdMeetings(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *date == "" {
 		*date = time.Now().In(settings.Location()).Format(time.DateOnly)
+	}
+	if _, err := voice.Sniff(b); err == nil {
+		// A recording: transcribed window by window through the voice path
+		// (a speech server when BANLI_STT_BASE_URL is set, else offline).
+		speech, err := voice.FromEnv(os.Getenv)
+		if err != nil {
+			return err
+		}
+		var bar *progress.Bar
+		segs, err := speech.TranscribeRecording(ctx, b, *lang, voice.RecordingLimits(), func(done, total int) {
+			if bar == nil {
+				bar = progress.New(stderr, "transcribing (30 s windows)", total)
+			}
+			bar.Set(done)
+		})
+		if bar != nil {
+			bar.Finish()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %s", filepath.Base(files[0]), message(err))
+		}
+		b, *format = []byte(voice.WebVTT(segs)), "vtt"
 	}
 	lines, err := meeting.Parse(string(b), *format)
 	if err != nil {

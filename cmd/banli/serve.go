@@ -16,6 +16,7 @@ import (
 	"github.com/banlihq/banli/agent"
 	"github.com/banlihq/banli/api"
 	"github.com/banlihq/banli/knowledge"
+	"github.com/banlihq/banli/meeting"
 	"github.com/banlihq/banli/postgres"
 	"github.com/banlihq/banli/voice"
 )
@@ -63,6 +64,13 @@ func serve(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Logge
 		return err
 	}
 	log.Info("meeting summaries", "summariser", mdesc)
+	speech, err := voice.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	log.Info("voice", "recogniser", speech.String())
+	recs := &meeting.Recordings{Speech: speech}
+	opts.Recordings = recs
 	rd, closeReader := openReceiptReader(log)
 	defer closeReader() // after the store stops: OCR jobs finish first
 	if rd != nil {
@@ -72,6 +80,7 @@ func serve(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Logge
 	if err != nil {
 		return err
 	}
+	recs.Meetings = meeting.NewService(st, summarizer) // before jobs start
 	if err := st.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
@@ -88,11 +97,6 @@ func serve(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Logge
 	pdf := &pdfText{}
 	defer pdf.close()
 	assistant := agent.New(st, agent.Options{Planner: planner})
-	speech, err := voice.FromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
-	log.Info("voice", "recogniser", speech.String())
 	srv := &http.Server{Handler: api.New(st, api.Options{Logger: log, Version: version, Agent: assistant, Voice: speech, Documents: knowledge.Reader{PDF: pdf.read}, MeetingSummarizer: summarizer}), ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
