@@ -85,6 +85,9 @@ type server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	agent   *agent.Service
+	// limits holds each operation's body limit by "METHOD /path", written
+	// while routes are registered and only read after.
+	limits map[string]int64
 }
 
 // New returns the HTTP handler serving st.
@@ -93,7 +96,7 @@ func New(st *postgres.Store, opts Options) http.Handler {
 	if opts.VectorBackend == "" {
 		opts.VectorBackend = st.KnowledgeBackend()
 	}
-	s := &server{st: st, opts: opts, log: opts.Logger, metrics: newMetrics(), mux: http.NewServeMux(), agent: opts.Agent}
+	s := &server{st: st, opts: opts, log: opts.Logger, metrics: newMetrics(), mux: http.NewServeMux(), agent: opts.Agent, limits: map[string]int64{}}
 	if s.agent == nil {
 		s.agent = agent.New(st, agent.Options{})
 	}
@@ -159,7 +162,12 @@ func errorStatuses() []int {
 // actor; any error it returns is turned into a problem document here, so no
 // handler maps errors itself.
 func register[I, O any](s *server, a huma.API, op huma.Operation, h func(ctx context.Context, actor domain.Actor, in *I) (*O, error)) {
-	op.MaxBodyBytes = s.opts.MaxBody
+	// An operation may declare a larger body (an upload); the middleware
+	// enforces it before the body is read.
+	if op.MaxBodyBytes <= 0 {
+		op.MaxBodyBytes = s.opts.MaxBody
+	}
+	s.limits[op.Method+" "+op.Path] = op.MaxBodyBytes
 	op.Security = []map[string][]string{{"bearer": {}}}
 	op.Errors = errorStatuses()
 	if op.Method == http.MethodPost {

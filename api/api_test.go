@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -491,4 +493,20 @@ func TestWebhookDelivery(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	e.req(http.MethodGet, "/v1/webhooks/wh-nope/deliveries", "e-101", nil).wantProblem(t, http.StatusNotFound)
+}
+
+// TestUploadsHaveTheirOwnBodyLimit: an upload route declares a larger body
+// than the JSON routes' limit, and the middleware honours it.
+func TestUploadsHaveTheirOwnBodyLimit(t *testing.T) {
+	e := newEnv(t, envOpts{maxBody: 4096})
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "notes.txt")
+	fw.Write(bytes.Repeat([]byte("not a receipt "), 1000)) // 14 KB, over the 4 KiB JSON limit
+	mw.Close()
+	r := e.req("POST", "/v1/receipts", "e-103", body.Bytes(), "Content-Type", mw.FormDataContentType())
+	if r.status == http.StatusRequestEntityTooLarge {
+		t.Fatalf("an upload under its own limit was refused by the JSON limit: %s", r.body)
+	}
+	e.req("POST", "/v1/leave-requests", "e-103", `{"reason": "`+strings.Repeat("x", 5000)+`"}`).wantProblem(t, http.StatusRequestEntityTooLarge)
 }

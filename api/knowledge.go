@@ -55,7 +55,7 @@ func (s *server) knowledgeRoutes(a huma.API) {
 			}
 			return reply(d)
 		})
-	register(s, a, huma.Operation{OperationID: "upload-document", Method: http.MethodPost, Path: "/v1/documents/upload", Tags: tags, DefaultStatus: http.StatusCreated,
+	register(s, a, huma.Operation{OperationID: "upload-document", Method: http.MethodPost, Path: "/v1/documents/upload", Tags: tags, MaxBodyBytes: s.opts.MaxUpload, DefaultStatus: http.StatusCreated,
 		Summary:     "Upload a document file (text, Markdown or PDF)",
 		Description: "As POST /v1/documents, from a file. A PDF gives its text layer, with OCR for scanned pages. A file that is neither UTF-8 text nor a PDF, or has no text, is refused with 422; one over the upload limit with 413."},
 		func(ctx context.Context, actor domain.Actor, in *struct {

@@ -91,6 +91,8 @@ type RecordingUpload struct {
 func (s *server) recordingRoutes(a huma.API) {
 	tags := []string{"meetings"}
 	register(s, a, huma.Operation{OperationID: "upload-meeting-recording", Method: http.MethodPost, Path: "/v1/meetings/recordings", Tags: tags,
+		// The recording's own limit, plus room for the multipart framing.
+		MaxBodyBytes:  max(s.opts.MaxUpload, voice.RecordingLimits().MaxBytes+1<<20),
 		Summary:       "Record a meeting from its audio",
 		Description:   "Stores the recording and queues its transcription; poll GET /v1/meetings/recordings/{id} until status is done (meeting_id set) or failed (error).",
 		DefaultStatus: http.StatusAccepted},

@@ -21,7 +21,6 @@ import (
 
 	"github.com/banlihq/banli/domain"
 	"github.com/banlihq/banli/postgres"
-	"github.com/banlihq/banli/voice"
 )
 
 // reqInfo is what the layers of one request tell each other; handlers reach
@@ -225,7 +224,7 @@ func (s *server) serveV1(w http.ResponseWriter, r *http.Request, ri *reqInfo) {
 	actor.RequestID, actor.IP, actor.Via = ri.id, ri.ip, domain.ViaAPI
 	ri.actor = actor
 
-	limit := s.bodyLimit(r)
+	limit := s.bodyLimit(r, ri)
 	if r.ContentLength > limit {
 		s.writeProblem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", limit))
 		return
@@ -238,18 +237,11 @@ func (s *server) serveV1(w http.ResponseWriter, r *http.Request, ri *reqInfo) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// bodyLimit is the largest request body accepted: MaxUpload for a receipt
-// or document upload, MaxBody otherwise.
-func (s *server) bodyLimit(r *http.Request) int64 {
-	if r.Method == http.MethodPost && r.URL.Path == "/v1/meetings/recordings" {
-		return max(s.opts.MaxUpload, voice.RecordingLimits().MaxBytes+1<<20)
-	}
-	if r.Method == http.MethodPost && r.URL.Path == "/v1/voice" && s.opts.Voice != nil {
-		// The recording's own limit, plus room for the multipart framing.
-		return max(s.opts.MaxUpload, s.opts.Voice.Limits.MaxBytes+1<<20)
-	}
-	if r.Method == http.MethodPost && (r.URL.Path == "/v1/receipts" || r.URL.Path == "/v1/documents/upload") {
-		return s.opts.MaxUpload
+// bodyLimit is the largest request body accepted: what the operation
+// declared (an upload's own limit), MaxBody otherwise.
+func (s *server) bodyLimit(r *http.Request, ri *reqInfo) int64 {
+	if l, ok := s.limits[r.Method+" "+ri.route]; ok {
+		return l
 	}
 	return s.opts.MaxBody
 }
@@ -298,7 +290,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, ri *reqInfo,
 			&huma.ErrorDetail{Location: "header.Idempotency-Key", Message: "is longer than 255 characters"})
 		return
 	}
-	limit := s.bodyLimit(r)
+	limit := s.bodyLimit(r, ri)
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) || int64(len(body)) > limit {

@@ -35,7 +35,7 @@ type fileOut struct {
 
 func (s *server) receiptRoutes(a huma.API) {
 	tags := []string{"receipts"}
-	register(s, a, huma.Operation{OperationID: "upload-receipt", Method: http.MethodPost, Path: "/v1/receipts", Tags: tags,
+	register(s, a, huma.Operation{OperationID: "upload-receipt", Method: http.MethodPost, Path: "/v1/receipts", Tags: tags, MaxBodyBytes: s.opts.MaxUpload,
 		Summary: "Upload a receipt to be read by OCR",
 		Description: "Stores the file (once per company, by SHA-256) and queues OCR; poll GET /v1/receipts/{id} until status is done or failed. " +
 			"Uploading the same file again returns the earlier receipt with 200 and duplicate: true. " +

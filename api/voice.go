@@ -28,7 +28,7 @@ type VoiceReply struct {
 // voiceRoutes registers POST /v1/voice: speech in, exactly as chat after
 // transcription, with the transcript returned so the user sees what was heard.
 func (s *server) voiceRoutes(a huma.API) {
-	register(s, a, huma.Operation{OperationID: "voice", Method: http.MethodPost, Path: "/v1/voice", Tags: []string{"assistant"},
+	register(s, a, huma.Operation{OperationID: "voice", Method: http.MethodPost, Path: "/v1/voice", Tags: []string{"assistant"}, MaxBodyBytes: s.voiceBodyLimit(),
 		Summary: "Speak to the assistant",
 		Description: "Transcribes the recording (an OpenAI-compatible speech server when BANLI_STT_BASE_URL is set, else the offline English recogniser), " +
 			"then continues exactly as POST /v1/chat. Bad audio is 415 (not audio), 413 (too long or large) or 422 (damaged, silent); 503 says what to configure."},
@@ -54,4 +54,13 @@ func (s *server) voiceRoutes(a huma.API) {
 			}
 			return reply(VoiceReply{Transcript: tr.Text, Lang: string(tr.Lang), Reply: r})
 		})
+}
+
+// voiceBodyLimit is the recording's own limit plus room for the multipart
+// framing; uploads are refused anyway (503) without a recogniser.
+func (s *server) voiceBodyLimit() int64 {
+	if s.opts.Voice == nil {
+		return s.opts.MaxUpload
+	}
+	return max(s.opts.MaxUpload, s.opts.Voice.Limits.MaxBytes+1<<20)
 }
