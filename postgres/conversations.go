@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -76,16 +77,12 @@ func ConversationCursor(c ConversationSummary) string {
 }
 
 func parseCursor(s string) (time.Time, string, error) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			us, err := strconv.ParseInt(s[:i], 10, 64)
-			if err == nil && i+1 < len(s) {
-				return time.UnixMicro(us), s[i+1:], nil
-			}
-			break
-		}
+	at, id, ok := strings.Cut(s, ".")
+	us, err := strconv.ParseInt(at, 10, 64)
+	if !ok || err != nil || id == "" {
+		return time.Time{}, "", domain.Invalid("after", "is not a cursor from this list")
 	}
-	return time.Time{}, "", domain.Invalid("after", "is not a cursor from this list")
+	return time.UnixMicro(us), id, nil
 }
 
 // Messages returns a page of one of the actor's conversations, oldest

@@ -841,11 +841,16 @@ func (a *ApproveArgs) preview(e *Env, lang string) string {
 }
 
 func (a *ApproveArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
-	ap, err := b.Decide(ctx, actor, a.RequestID, domain.DecisionApprove, a.Comment)
+	return decide(ctx, b, actor, a.RequestID, domain.DecisionApprove, a.Comment, Say(lang, "已批准 ", "已批准 ", "Approved "))
+}
+
+// decide records a decision on a request and says what was done.
+func decide(ctx context.Context, b Backend, actor domain.Actor, id, decision, comment, done string) (Result, error) {
+	ap, err := b.Decide(ctx, actor, id, decision, comment)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Text: Say(lang, "已批准 ", "已批准 ", "Approved ") + a.RequestID, Data: ap}, nil
+	return Result{Text: done + id, Data: ap}, nil
 }
 
 // RejectArgs are reject's arguments.
@@ -864,11 +869,7 @@ func (a *RejectArgs) preview(e *Env, lang string) string {
 }
 
 func (a *RejectArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
-	ap, err := b.Decide(ctx, actor, a.RequestID, domain.DecisionReject, a.Reason)
-	if err != nil {
-		return Result{}, err
-	}
-	return Result{Text: Say(lang, "已拒絕 ", "已拒绝 ", "Rejected ") + a.RequestID, Data: ap}, nil
+	return decide(ctx, b, actor, a.RequestID, domain.DecisionReject, a.Reason, Say(lang, "已拒絕 ", "已拒绝 ", "Rejected "))
 }
 
 // ReturnForChangesArgs are return_for_changes' arguments.
@@ -887,11 +888,7 @@ func (a *ReturnForChangesArgs) preview(e *Env, lang string) string {
 }
 
 func (a *ReturnForChangesArgs) execute(ctx context.Context, b Backend, actor domain.Actor, e *Env, lang string) (Result, error) {
-	ap, err := b.Decide(ctx, actor, a.RequestID, domain.DecisionReturn, a.Reason)
-	if err != nil {
-		return Result{}, err
-	}
-	return Result{Text: Say(lang, "已退回 ", "已退回 ", "Returned ") + a.RequestID, Data: ap}, nil
+	return decide(ctx, b, actor, a.RequestID, domain.DecisionReturn, a.Reason, Say(lang, "已退回 ", "已退回 ", "Returned "))
 }
 
 // SetDelegateArgs are set_delegate's arguments.
