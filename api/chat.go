@@ -154,7 +154,7 @@ func (s *server) chatRoutes(a huma.API) {
 			if err != nil {
 				return nil, err
 			}
-			return reply(pageOf(stored(ps...), len(ps)+1, func(p StoredProposal) string { return p.ID }))
+			return reply(Page[StoredProposal]{Items: stored(ps...)}) // one page: a conversation's proposals are few
 		})
 
 	type byProposal struct {
